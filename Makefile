@@ -1,0 +1,73 @@
+# Keel — build, test and verify every module of the repository.
+#
+#   make build    binaries of cmd/* into _output/bin/
+#   make test     verify + unit and integration tests of every module + short fuzzing
+#   make verify   gofmt, go vet, generated files up to date
+#   make bench    benchmarks
+#   make generate regenerate deep copies and the OpenAPI documents
+#   make up       a local cluster (not yet: see README)
+
+SHELL := /bin/bash
+GO ?= go
+OUT := _output
+BIN := $(OUT)/bin
+
+STAGING := staging/src/keel.dev
+# Every Go module of the repository; each is built and tested on its own.
+MODULES := . $(STAGING)/apimachinery $(STAGING)/api $(STAGING)/client $(STAGING)/cloud-provider
+# Test-only modules (they may import Kubernetes' own libraries to check compatibility).
+TEST_MODULES := $(wildcard test/compat)
+CMDS := $(notdir $(wildcard cmd/*))
+# Packages holding API types whose deep copies are generated.
+DEEPCOPY_DIRS = $(sort $(dir $(shell grep -l --include='*.go' -r 'TypeMeta' $(STAGING)/api $(STAGING)/apimachinery/pkg/apis 2>/dev/null | grep -v _test.go)))
+
+FUZZTIME ?= 5s
+# Fuzz targets run briefly by `make test`: package:target.
+
+.PHONY: all build test unit fuzz verify vet fmt generate bench up down images clean
+
+all: build
+
+build:
+	@mkdir -p $(BIN)
+	@for c in $(CMDS); do echo "go build ./cmd/$$c"; $(GO) build -o $(BIN)/$$c ./cmd/$$c || exit 1; done
+
+test: verify unit fuzz
+
+unit:
+	@set -e; for m in $(MODULES) $(TEST_MODULES); do \
+		echo "== go test $$m"; (cd $$m && $(GO) test -count=1 ./...); \
+	done
+
+fuzz:
+	@./hack/fuzz.sh $(FUZZTIME)
+
+verify: fmt vet
+	@./hack/verify-generated.sh
+
+fmt:
+	@out=$$(gofmt -l $$(git ls-files -co --exclude-standard '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+vet:
+	@set -e; for m in $(MODULES) $(TEST_MODULES); do \
+		echo "== go vet $$m"; (cd $$m && $(GO) vet ./...); \
+	done
+
+generate:
+	$(GO) run ./hack/tools/deepcopy-gen $(DEEPCOPY_DIRS)
+	$(GO) run ./hack/tools/openapi-gen
+
+bench:
+	@set -e; for m in $(MODULES) $(TEST_MODULES); do \
+		echo "== go test -bench $$m"; (cd $$m && $(GO) test -run '^$$' -bench . -benchmem ./...); \
+	done
+
+up:
+	@echo "make up: the local cluster is not built yet (see README: Status). Nothing was started." >&2; exit 1
+
+down:
+	@echo "make down: no local cluster to stop (make up is not built yet)." >&2; exit 1
+
+clean:
+	rm -rf $(OUT)

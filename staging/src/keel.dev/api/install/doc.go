@@ -1,0 +1,2 @@
+// Package install registers every API group of keel.dev/api in a scheme.
+package install

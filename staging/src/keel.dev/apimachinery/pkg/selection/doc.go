@@ -1,0 +1,2 @@
+// Package selection names the operators of label and field selectors.
+package selection

@@ -1,0 +1,13 @@
+module keel.dev/client
+
+go 1.26
+
+require (
+	keel.dev/api v0.0.0
+	keel.dev/apimachinery v0.0.0
+)
+
+replace (
+	keel.dev/api => ../api
+	keel.dev/apimachinery => ../apimachinery
+)
