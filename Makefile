@@ -5,6 +5,7 @@
 #   make verify   gofmt, go vet, generated files up to date
 #   make bench    benchmarks
 #   make generate regenerate deep copies and the OpenAPI documents
+#   make images   the local OCI images into _output/images
 #   make up       a local cluster (not yet: see README)
 
 SHELL := /bin/bash
@@ -58,10 +59,21 @@ generate:
 	$(GO) run ./hack/tools/deepcopy-gen $(DEEPCOPY_DIRS)
 	$(GO) run ./hack/tools/openapi-gen
 
-bench:
+bench: bench-apiserver
 	@set -e; for m in $(MODULES) $(TEST_MODULES); do \
 		echo "== go test -bench $$m"; (cd $$m && $(GO) test -run '^$$' -bench . -benchmem ./...); \
 	done
+
+# The apiserver load program (hack/bench/apiserver): runs the built binary
+# with an embedded etcd and prints pods/s, LIST and watch latencies and RSS.
+.PHONY: bench-apiserver
+bench-apiserver: build
+	$(GO) run ./hack/bench/apiserver -apiserver $(BIN)/apiserver
+
+# The local OCI images (keel.local/pause:3, keel.local/busybox:1.35) as
+# tarballs in _output/images, for `ctr -n k8s.io images import`.
+images:
+	@./hack/images.sh
 
 up:
 	@echo "make up: the local cluster is not built yet (see README: Status). Nothing was started." >&2; exit 1
