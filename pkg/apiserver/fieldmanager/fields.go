@@ -60,6 +60,11 @@ func addValue(n *Set, v any, fi typeschema.Field) {
 			n.Self = true
 			return
 		}
+		// A map (labels, annotations, data) is itself a member besides its
+		// keys, which FieldsV1 writes as ".": structs are not.
+		if t := typeschema.Deref(fi.Type); t != nil && t.Kind() == reflect.Map {
+			n.Self = true
+		}
 		for k, cv := range c {
 			addValue(n.child("f:"+k), cv, typeschema.Lookup(fi.Type, k))
 		}

@@ -139,10 +139,25 @@ func (m *Manager) Update(oldObj, newObj map[string]any, entries []metav1.Managed
 		oldSet = FieldsOf(oldObj, m.Type, subresource)
 	}
 	changed := NewSet()
+	if oldObj == nil {
+		changed = newSet // a create: the manager sets every field
+	}
 	for _, p := range newSet.Paths() {
+		if oldObj == nil {
+			break
+		}
 		nv, _ := lookupPath(newObj, p, m.Type)
 		ov, ok := lookupPath(oldObj, p, m.Type)
-		if oldObj == nil || !ok || !jsonEqual(nv, ov) {
+		if !ok {
+			changed.Insert(p...)
+			continue
+		}
+		// A map or list element that existed before is not changed by a
+		// change below it; its members are judged one by one.
+		if isContainer(nv) && isContainer(ov) {
+			continue
+		}
+		if !jsonEqual(nv, ov) {
 			changed.Insert(p...)
 		}
 	}
@@ -225,12 +240,21 @@ func (m *Manager) Apply(live, applied map[string]any, entries []metav1.ManagedFi
 	// unless another manager still owns them.
 	if idx >= 0 {
 		dropped := list[idx].set.Difference(appliedSet)
+		others := NewSet()
 		for i := range list {
 			if i != idx {
-				dropped = dropped.Difference(list[i].set)
+				others = others.Union(list[i].set)
 			}
 		}
-		paths := leafPaths(dropped)
+		dropped = dropped.Difference(others)
+		var paths [][]string
+		for _, p := range leafPaths(dropped) {
+			// A map or list element that still holds fields of other
+			// managers stays; only this manager's members below it go.
+			if !others.hasBelow(p) {
+				paths = append(paths, p)
+			}
+		}
 		// Remove shallow paths first: a removed list element takes its
 		// members along, while its key is still there to find it by.
 		sort.SliceStable(paths, func(i, j int) bool { return len(paths[i]) < len(paths[j]) })
@@ -314,3 +338,13 @@ func mergeValue(lv, av any, fi typeschema.Field) any {
 }
 
 func jsonEqual(a, b any) bool { return jsonString(a) == jsonString(b) }
+
+func isContainer(v any) bool {
+	switch c := v.(type) {
+	case map[string]any:
+		return len(c) > 0
+	case []any:
+		return len(c) > 0
+	}
+	return false
+}

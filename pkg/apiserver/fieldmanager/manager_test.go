@@ -64,7 +64,7 @@ func TestFieldsOfUsesKubernetesKeys(t *testing.T) {
 		"spec":{"replicas":3,"containers":[{"name":"nginx","image":"nginx:1"}],"args":["x"]},"status":{"x":1}}`)
 	s := FieldsOf(o, typ, "")
 	got, _ := s.MarshalJSON()
-	want := `{"f:metadata":{"f:finalizers":{"v:\"a\"":{}},"f:labels":{"f:app":{}}},"f:spec":{"f:args":{},"f:containers":{"k:{\"name\":\"nginx\"}":{".":{},"f:image":{},"f:name":{}}},"f:replicas":{}}}`
+	want := `{"f:metadata":{"f:finalizers":{"v:\"a\"":{}},"f:labels":{".":{},"f:app":{}}},"f:spec":{"f:args":{},"f:containers":{"k:{\"name\":\"nginx\"}":{".":{},"f:image":{},"f:name":{}}},"f:replicas":{}}}`
 	if string(got) != want {
 		t.Fatalf("got  %s\nwant %s", got, want)
 	}

@@ -263,3 +263,23 @@ func PathString(path []string) string {
 	}
 	return b.String()
 }
+
+// hasBelow reports whether the set holds a path strictly below path.
+func (s *Set) hasBelow(path []string) bool {
+	n := s
+	for _, p := range path {
+		if n == nil || n.Children == nil {
+			return false
+		}
+		n = n.Children[p]
+	}
+	if n == nil {
+		return false
+	}
+	for _, c := range n.Children {
+		if !c.Empty() {
+			return true
+		}
+	}
+	return false
+}
