@@ -209,8 +209,10 @@ func (m *Manager) Apply(live, applied map[string]any, entries []metav1.ManagedFi
 		for _, p := range leafPaths(overlap) {
 			av, _ := lookupPath(applied, p, m.Type)
 			lv, ok := lookupPath(live, p, m.Type)
-			if ok && jsonEqual(av, lv) {
-				continue // same value: shared ownership, no conflict
+			if ok && (jsonEqual(av, lv) || (isContainer(av) && isContainer(lv))) {
+				// Same value: shared ownership. A map or list element
+				// present on both sides is judged by its members.
+				continue
 			}
 			if !force {
 				conflicts = append(conflicts, Conflict{Manager: list[i].entry.Manager, APIVersion: list[i].entry.APIVersion, Path: p})

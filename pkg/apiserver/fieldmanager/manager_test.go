@@ -201,3 +201,18 @@ func TestStatusIsLeftToTheStatusSubresource(t *testing.T) {
 		t.Fatalf("status set = %s", got)
 	}
 }
+
+func TestApplyToADifferentLabelOfASharedMapDoesNotConflict(t *testing.T) {
+	m := mgr()
+	live, entries, err := m.Apply(nil, obj(t, `{"metadata":{"labels":{"a":"1"}}}`), nil, "one", "", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := m.Apply(live, obj(t, `{"metadata":{"labels":{"b":"2"}}}`), entries, "two", "", false)
+	if err != nil {
+		t.Fatalf("applying another label of the same map conflicted: %v", err)
+	}
+	if labels := out["metadata"].(map[string]any)["labels"].(map[string]any); len(labels) != 2 {
+		t.Fatalf("labels = %v", labels)
+	}
+}
