@@ -17,7 +17,7 @@ STAGING := staging/src/keel.dev
 # Every Go module of the repository; each is built and tested on its own.
 MODULES := . $(STAGING)/apimachinery $(STAGING)/api $(STAGING)/client $(STAGING)/cloud-provider
 # Test-only modules (they may import Kubernetes' own libraries to check compatibility).
-TEST_MODULES := $(wildcard test/compat)
+TEST_MODULES := $(wildcard test/compat examples/cloud-provider-sample)
 CMDS := $(notdir $(wildcard cmd/*))
 # Packages holding API types whose deep copies are generated.
 DEEPCOPY_DIRS = $(sort $(dir $(shell grep -l --include='*.go' -r 'TypeMeta' $(STAGING)/api $(STAGING)/apimachinery/pkg/apis 2>/dev/null | grep -v _test.go)))
