@@ -1,0 +1,3 @@
+// Package defaultbinder implements DefaultBinder: binds through the injected
+// framework.Binder (the app posts pods/binding).
+package defaultbinder

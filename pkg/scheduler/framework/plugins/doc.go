@@ -1,0 +1,2 @@
+// Package plugins lists the in-tree scheduler plugins.
+package plugins

@@ -1,0 +1,2 @@
+// Package names holds the names of the in-tree scheduler plugins.
+package names

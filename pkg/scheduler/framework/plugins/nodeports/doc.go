@@ -1,0 +1,2 @@
+// Package nodeports implements NodePorts: a pod's host ports must be free on the node.
+package nodeports

@@ -1,0 +1,3 @@
+// Package nodeunschedulable implements NodeUnschedulable: cordoned nodes
+// (spec.unschedulable) only take pods tolerating the unschedulable taint.
+package nodeunschedulable

@@ -1,0 +1,3 @@
+// Package queuesort implements PrioritySort: higher priority first, then
+// the earlier queue timestamp.
+package queuesort

@@ -1,0 +1,2 @@
+// Package scoring holds the score normalizations shared by plugins.
+package scoring
