@@ -1,0 +1,107 @@
+package podworker
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strconv"
+	"time"
+
+	runtimeapi "k8s.io/cri-api/pkg/apis/runtime/v1"
+
+	"keel.dev/keel/pkg/kubelet/cri"
+	"keel.dev/keel/pkg/kubelet/status"
+)
+
+// observed is the runtime's view of one pod.
+type observed struct {
+	sandboxes  []*runtimeapi.PodSandbox // newest first
+	sandbox    *runtimeapi.PodSandboxStatus
+	containers map[string][]status.Container // newest first
+	sandboxOf  map[string]string             // container ID -> sandbox ID
+}
+
+func (o *observed) ready() bool {
+	return o.sandbox != nil && o.sandbox.State == runtimeapi.PodSandboxState_SANDBOX_READY
+}
+
+func (o *observed) podIPs() []string {
+	if o.sandbox == nil || o.sandbox.Network == nil || o.sandbox.Network.Ip == "" {
+		return nil
+	}
+	ips := []string{o.sandbox.Network.Ip}
+	for _, ip := range o.sandbox.Network.AdditionalIps {
+		ips = append(ips, ip.Ip)
+	}
+	return ips
+}
+
+func (o *observed) latest(name string) *status.Container {
+	if l := o.containers[name]; len(l) > 0 {
+		return &l[0]
+	}
+	return nil
+}
+
+func nanos(n int64) time.Time {
+	if n == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, n)
+}
+
+func (w *Worker) observe(ctx context.Context) (*observed, error) {
+	rt := w.cfg.Runtime
+	uid := string(w.uid)
+	o := &observed{containers: map[string][]status.Container{}, sandboxOf: map[string]string{}}
+	sbs, err := rt.ListPodSandbox(ctx, &runtimeapi.ListPodSandboxRequest{Filter: &runtimeapi.PodSandboxFilter{LabelSelector: map[string]string{cri.LabelPodUID: uid}}})
+	if err != nil {
+		return nil, fmt.Errorf("list sandboxes: %w", err)
+	}
+	o.sandboxes = sbs.Items
+	sort.Slice(o.sandboxes, func(i, j int) bool {
+		a, b := o.sandboxes[i], o.sandboxes[j]
+		if a.Metadata.GetAttempt() != b.Metadata.GetAttempt() {
+			return a.Metadata.GetAttempt() > b.Metadata.GetAttempt()
+		}
+		return a.CreatedAt > b.CreatedAt
+	})
+	if len(o.sandboxes) > 0 {
+		st, err := rt.PodSandboxStatus(ctx, &runtimeapi.PodSandboxStatusRequest{PodSandboxId: o.sandboxes[0].Id})
+		if err != nil {
+			return nil, fmt.Errorf("sandbox status: %w", err)
+		}
+		o.sandbox = st.Status
+	}
+	cs, err := rt.ListContainers(ctx, &runtimeapi.ListContainersRequest{Filter: &runtimeapi.ContainerFilter{LabelSelector: map[string]string{cri.LabelPodUID: uid}}})
+	if err != nil {
+		return nil, fmt.Errorf("list containers: %w", err)
+	}
+	for _, c := range cs.Containers {
+		resp, err := rt.ContainerStatus(ctx, &runtimeapi.ContainerStatusRequest{ContainerId: c.Id})
+		if err != nil {
+			continue // removed meanwhile
+		}
+		s := resp.Status
+		rc, _ := strconv.Atoi(s.Annotations[cri.AnnotationRestarts])
+		name := s.Labels[cri.LabelContainerName]
+		if name == "" {
+			name = s.Metadata.GetName()
+		}
+		o.sandboxOf[c.Id] = c.PodSandboxId
+		o.containers[name] = append(o.containers[name], status.Container{
+			ID: s.Id, Name: name, State: s.State, CreatedAt: nanos(s.CreatedAt), StartedAt: nanos(s.StartedAt),
+			FinishedAt: nanos(s.FinishedAt), ExitCode: s.ExitCode, Reason: s.Reason, Message: s.Message,
+			ImageRef: s.ImageRef, RestartCount: int32(rc),
+		})
+	}
+	for _, l := range o.containers {
+		sort.Slice(l, func(i, j int) bool {
+			if l[i].RestartCount != l[j].RestartCount {
+				return l[i].RestartCount > l[j].RestartCount
+			}
+			return l[i].CreatedAt.After(l[j].CreatedAt)
+		})
+	}
+	return o, nil
+}

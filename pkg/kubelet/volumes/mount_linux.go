@@ -1,0 +1,43 @@
+package volumes
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+)
+
+// SysMounter mounts with mount(2).
+type SysMounter struct{}
+
+// MountTmpfs mounts a tmpfs (size 0 means the kernel default) on dir.
+func (SysMounter) MountTmpfs(dir string, size int64) error {
+	opts := ""
+	if size > 0 {
+		opts = fmt.Sprintf("size=%d", size)
+	}
+	if err := syscall.Mount("tmpfs", dir, "tmpfs", 0, opts); err != nil {
+		return fmt.Errorf("mount tmpfs on %s: %w", dir, err)
+	}
+	return nil
+}
+
+// Unmount unmounts dir.
+func (SysMounter) Unmount(dir string) error { return syscall.Unmount(dir, 0) }
+
+// IsMountPoint reports whether dir appears in /proc/self/mountinfo.
+func (SysMounter) IsMountPoint(dir string) bool {
+	data, err := os.ReadFile("/proc/self/mountinfo")
+	if err != nil {
+		return false
+	}
+	abs, _ := filepath.Abs(dir)
+	for _, line := range strings.Split(string(data), "\n") {
+		f := strings.Fields(line)
+		if len(f) > 4 && f[4] == abs {
+			return true
+		}
+	}
+	return false
+}
