@@ -13,9 +13,11 @@ require (
 	keel.dev/apimachinery v0.0.0
 )
 
+require k8s.io/cri-api v0.37.2
+
 require (
 	github.com/inconshreveable/mousetrap v1.1.0 // indirect
-	github.com/spf13/cobra v1.10.2 // indirect
+	github.com/spf13/cobra v1.10.2
 )
 
 require (
@@ -73,6 +75,8 @@ require (
 	gopkg.in/natefinch/lumberjack.v2 v2.2.1 // indirect
 	k8s.io/utils v0.0.0-20260108192941-914a6e750570 // indirect
 	keel.dev/api v0.0.0
+	keel.dev/client v0.0.0
+	keel.dev/cloud-provider v0.0.0
 	sigs.k8s.io/yaml v1.6.0
 )
 
