@@ -18,7 +18,7 @@ STAGING := staging/src/keel.dev
 MODULES := . $(STAGING)/apimachinery $(STAGING)/api $(STAGING)/client $(STAGING)/cloud-provider
 # Test-only modules (they may import Kubernetes' own libraries to check compatibility).
 TEST_MODULES := $(wildcard test/compat examples/cloud-provider-sample)
-CMDS := $(notdir $(wildcard cmd/*))
+CMDS := $(notdir $(patsubst %/main.go,%,$(wildcard cmd/*/main.go)))
 # Packages holding API types whose deep copies are generated.
 DEEPCOPY_DIRS = $(sort $(dir $(shell grep -l --include='*.go' -r 'TypeMeta' $(STAGING)/api $(STAGING)/apimachinery/pkg/apis 2>/dev/null | grep -v _test.go)))
 

@@ -1,6 +1,7 @@
 package options
 
 import (
+	"net"
 	"strings"
 	"testing"
 
@@ -62,5 +63,52 @@ func TestParsePortRange(t *testing.T) {
 		if (err == nil) != c.ok || lo != c.lo || hi != c.hi {
 			t.Errorf("ParsePortRange(%q) = %d, %d, %v", c.in, lo, hi, err)
 		}
+	}
+}
+
+func TestConfigCarriesTheOptions(t *testing.T) {
+	o := NewOptions()
+	o.BindAddress = "127.0.0.1"
+	o.EtcdServers = []string{"https://a:2379", "https://b:2379"}
+	o.RuntimeConfig = map[string]string{"batch/v1": "false"}
+	cfg, err := o.Config()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.AdvertiseAddress != "127.0.0.1" {
+		t.Errorf("advertise address %q, want the bind address", cfg.AdvertiseAddress)
+	}
+	if cfg.ListenAddress() != "127.0.0.1:6443" || cfg.EtcdDescription() != "https://a:2379,https://b:2379" {
+		t.Errorf("listen %q, etcd %q", cfg.ListenAddress(), cfg.EtcdDescription())
+	}
+	o.RuntimeConfig["batch/v1"] = "true"
+	if cfg.RuntimeConfig["batch/v1"] != "false" {
+		t.Error("the Config shares the options' runtime config map")
+	}
+}
+
+func TestConfigRefusesInvalidOptions(t *testing.T) {
+	o := NewOptions()
+	o.SecurePort = -1
+	if _, err := o.Config(); err == nil || !strings.Contains(err.Error(), "--secure-port") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestDefaultAdvertiseAddress(t *testing.T) {
+	cases := []struct {
+		name, bind string
+		check      func(string) bool
+	}{
+		{"a specific bind address is advertised", "10.1.2.3", func(s string) bool { return s == "10.1.2.3" }},
+		{"an unspecified bind address advertises an IPv4 address of the host", "0.0.0.0",
+			func(s string) bool { ip := net.ParseIP(s); return ip != nil && ip.To4() != nil }},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := DefaultAdvertiseAddress(c.bind); !c.check(got) {
+				t.Errorf("DefaultAdvertiseAddress(%q) = %q", c.bind, got)
+			}
+		})
 	}
 }

@@ -1,0 +1,92 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"time"
+
+	clientv3 "go.etcd.io/etcd/client/v3"
+
+	"keel.dev/apimachinery/pkg/runtime"
+	"keel.dev/apimachinery/pkg/runtime/schema"
+	"keel.dev/apimachinery/pkg/runtime/serializer"
+	"keel.dev/keel/pkg/apiserver/bootstrap"
+	"keel.dev/keel/pkg/apiserver/discovery"
+	"keel.dev/keel/pkg/apiserver/endpoints"
+	"keel.dev/keel/pkg/apiserver/metrics"
+	"keel.dev/keel/pkg/apiserver/printers"
+	"keel.dev/keel/pkg/apiserver/registry"
+	"keel.dev/keel/pkg/apiserver/server"
+	"keel.dev/keel/pkg/apiserver/storage/cacher"
+)
+
+// apiConfig is what the REST side of the server is built from.
+type apiConfig struct {
+	cfg     *Config
+	scheme  *runtime.Scheme
+	codecs  *serializer.CodecFactory
+	etcd    *clientv3.Client
+	enabled discovery.Enabled
+	port    int
+}
+
+// restAPI is the REST side of the server: the handler of resource requests,
+// the bootstrap that needs the storages, and their release.
+type restAPI struct {
+	handler   http.Handler
+	bootstrap func(context.Context) error
+	close     func()
+}
+
+// newAPI builds the storages of every resource over etcd (each behind a
+// watch cache), the REST handler over them with the printers' Tables, and
+// the bootstrap of the system objects.
+func newAPI(ctx context.Context, a apiConfig) (*restAPI, error) {
+	c := a.cfg
+	factory, closer, err := registry.NewEtcdStorageFactory(ctx, registry.EtcdConfig{
+		Client: a.etcd,
+		Prefix: c.EtcdPrefix,
+		Codecs: a.codecs,
+		Observe: func(op string, seconds float64) {
+			metrics.ObserveEtcdRequest(op, "", time.Duration(seconds*float64(time.Second)))
+		},
+		CacherConfig: cacher.Config{MaxEvents: c.WatchCacheEvents, Logger: c.Logger},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("storage: %w", err)
+	}
+	storages, err := registry.NewStorages(ctx, registry.Config{
+		Scheme:                a.scheme,
+		Codecs:                a.codecs,
+		StorageFactory:        factory,
+		ServiceClusterIPRange: c.ServiceClusterIPRange,
+		ServiceNodePortRange:  c.ServiceNodePortRange,
+		MinRequestTimeout:     c.MinRequestTimeout,
+	})
+	if err != nil {
+		_ = closer.Close()
+		return nil, err
+	}
+	tables := printers.New()
+	handler := endpoints.New(endpoints.Config{
+		Scheme:              a.scheme,
+		Codecs:              a.codecs,
+		Storages:            storages,
+		Tables:              tables.For,
+		Enabled:             func(gv schema.GroupVersion) bool { return a.enabled.Has(gv) },
+		MinRequestTimeout:   c.MinRequestTimeout,
+		MaxRequestBodyBytes: c.MaxRequestBodyBytes,
+	})
+	serviceIP, err := server.FirstServiceIP(c.ServiceClusterIPRange)
+	if err != nil {
+		_ = closer.Close()
+		return nil, err
+	}
+	boot := bootstrap.Config{Storages: storages, ServiceIP: serviceIP, AdvertiseAddress: c.AdvertiseAddress, SecurePort: a.port}
+	return &restAPI{
+		handler:   handler,
+		bootstrap: func(ctx context.Context) error { return bootstrap.Run(ctx, boot) },
+		close:     func() { _ = closer.Close() },
+	}, nil
+}
