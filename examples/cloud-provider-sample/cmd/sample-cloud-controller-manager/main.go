@@ -1,6 +1,9 @@
-// Command sample-cloud-controller-manager initialises a cloud provider from
-// the registry and prints what it offers. It stands in for the real
-// cloud-controller-manager until Keel exports app.NewCommand (see README).
+// Command sample-cloud-controller-manager is a complete
+// cloud-controller-manager for the sample-json provider: Keel's cloud loops
+// (node initialisation, node lifecycle, load balancers, routes), leader
+// election, /healthz and /metrics, all from keel.dev/cloud-provider/app.
+// Its extra "describe" subcommand initialises the provider and prints what
+// it offers, without contacting an API server.
 package main
 
 import (
@@ -10,21 +13,46 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"syscall"
+
+	"github.com/spf13/cobra"
 
 	corev1 "keel.dev/api/core/v1"
 	cloudprovider "keel.dev/cloud-provider"
+	"keel.dev/cloud-provider/app"
 
 	// Link the provider in; its init registers it.
 	_ "example.com/cloud-provider-sample/jsoncloud"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, "error:", err)
+	if err := newCommand().ExecuteContext(ctx); err != nil {
 		os.Exit(1)
 	}
+}
+
+// newCommand is Keel's cloud-controller-manager command with sample-json as
+// the default provider, plus the describe subcommand.
+func newCommand() *cobra.Command {
+	cmd := app.NewCommand(
+		app.WithName("sample-cloud-controller-manager"),
+		app.WithDefaultCloudProvider("sample-json"),
+	)
+	cmd.AddCommand(&cobra.Command{
+		Use:                "describe [--cloud-provider NAME] [--cloud-config FILE] [--node NAME]",
+		Short:              "Initialise the provider and print its capabilities (no API server needed)",
+		DisableFlagParsing: true,
+		RunE: func(c *cobra.Command, args []string) error {
+			ctx := c.Context()
+			if ctx == nil {
+				ctx = context.Background()
+			}
+			return run(ctx, args, c.OutOrStdout())
+		},
+	})
+	return cmd
 }
 
 func run(ctx context.Context, args []string, out io.Writer) error {

@@ -7,6 +7,11 @@
 // keel.dev/client, so an out-of-tree provider can depend on it without
 // pulling in Keel's apiserver, kubelet or etcd.
 //
+// The cloud-controller-manager itself is in this module too, so a provider
+// builds its own binary from it: package app (NewCommand, Run) and the loops
+// in controllers/node (initialisation and lifecycle), controllers/service
+// (load balancers) and controllers/route.
+//
 // Differences from Kubernetes' k8s.io/cloud-provider, on purpose:
 //
 //   - Initialize takes a context.Context instead of a stop channel
