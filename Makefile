@@ -64,7 +64,7 @@ generate:
 	$(GO) run ./hack/tools/deepcopy-gen $(DEEPCOPY_DIRS)
 	$(GO) run ./hack/tools/openapi-gen
 
-bench: bench-apiserver
+bench: bench-apiserver bench-scheduler
 	@set -e; for m in $(MODULES) $(TEST_MODULES); do \
 		echo "== go test -bench $$m"; (cd $$m && $(GO) test -run '^$$' -bench . -benchmem ./...); \
 	done
@@ -74,6 +74,13 @@ bench: bench-apiserver
 .PHONY: bench-apiserver
 bench-apiserver: build
 	$(GO) run ./hack/bench/apiserver -apiserver $(BIN)/apiserver
+
+# The scheduler load program (hack/bench/scheduler): runs the built apiserver
+# and scheduler as separate processes with fake Nodes and prints pods/s,
+# p50/p99 creation-to-binding and the scheduler's RSS per scenario.
+.PHONY: bench-scheduler
+bench-scheduler: build
+	$(GO) run ./hack/bench/scheduler -apiserver $(BIN)/apiserver -scheduler $(BIN)/scheduler
 
 # The local OCI images (keel.local/pause:3, keel.local/busybox:1.35) as
 # tarballs in _output/images, for `ctr -n k8s.io images import`.

@@ -1,0 +1,122 @@
+package daemonset
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"hash/fnv"
+	"sort"
+	"strconv"
+
+	appsv1 "keel.dev/api/apps/v1"
+	corev1 "keel.dev/api/core/v1"
+	apierrors "keel.dev/apimachinery/pkg/api/errors"
+	metav1 "keel.dev/apimachinery/pkg/apis/meta/v1"
+	"keel.dev/apimachinery/pkg/labels"
+	"keel.dev/apimachinery/pkg/runtime"
+)
+
+// hashAlphabet avoids vowels and look-alike characters, as Kubernetes' hashes do.
+const hashAlphabet = "bcdfghjklmnpqrstvwxz2456789"
+
+// templateHash names a pod template (and collision count).
+func templateHash(t *corev1.PodTemplateSpec, collisions *int32) string {
+	h := fnv.New32a()
+	b, _ := json.Marshal(t)
+	h.Write(b)
+	if collisions != nil {
+		h.Write([]byte(strconv.Itoa(int(*collisions))))
+	}
+	digits := strconv.FormatUint(uint64(h.Sum32()), 10)
+	out := make([]byte, len(digits))
+	for i := range digits {
+		out[i] = hashAlphabet[int(digits[i])%len(hashAlphabet)]
+	}
+	return string(out)
+}
+
+// revisionData is the template patch stored in a ControllerRevision.
+func revisionData(t *corev1.PodTemplateSpec) ([]byte, error) {
+	raw, err := json.Marshal(t)
+	if err != nil {
+		return nil, err
+	}
+	var m map[string]any
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return nil, err
+	}
+	m["$patch"] = "replace"
+	return json.Marshal(map[string]any{"spec": map[string]any{"template": m}})
+}
+
+// ensureRevision returns the hash of the current template, creating its
+// ControllerRevision (or making it the newest) as needed, and prunes history.
+func (c *Controller) ensureRevision(ctx context.Context, ds *appsv1.DaemonSet, inUse map[string]bool) (string, error) {
+	hash := templateHash(&ds.Spec.Template, ds.Status.CollisionCount)
+	name := ds.Name + "-" + hash
+	revs, err := c.revisions.Namespace(ds.Namespace).List(labels.Everything())
+	if err != nil {
+		return "", err
+	}
+	var owned []*appsv1.ControllerRevision
+	var maxRev int64
+	var cur *appsv1.ControllerRevision
+	for _, r := range revs {
+		if ref := metav1.GetControllerOf(r); ref == nil || ref.UID != ds.UID {
+			continue
+		}
+		owned = append(owned, r)
+		maxRev = max(maxRev, r.Revision)
+		if r.Name == name {
+			cur = r
+		}
+	}
+	switch {
+	case cur == nil:
+		data, err := revisionData(&ds.Spec.Template)
+		if err != nil {
+			return "", err
+		}
+		lbls := map[string]string{appsv1.DefaultDaemonSetUniqueLabelKey: hash}
+		for k, v := range ds.Spec.Template.Labels {
+			lbls[k] = v
+		}
+		rev := &appsv1.ControllerRevision{
+			ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ds.Namespace, Labels: lbls,
+				OwnerReferences: []metav1.OwnerReference{ownerRef(ds)}},
+			Data: runtime.RawExtension{Raw: data}, Revision: maxRev + 1,
+		}
+		if _, err := c.client.AppsV1().ControllerRevisions(ds.Namespace).Create(ctx, rev, metav1.CreateOptions{}); err != nil && !apierrors.IsAlreadyExists(err) {
+			return "", fmt.Errorf("create controller revision %s: %w", name, err)
+		}
+	case cur.Revision < maxRev:
+		upd := cur.DeepCopy()
+		upd.Revision = maxRev + 1
+		if _, err := c.client.AppsV1().ControllerRevisions(ds.Namespace).Update(ctx, upd, metav1.UpdateOptions{}); err != nil {
+			return "", fmt.Errorf("bump controller revision %s: %w", name, err)
+		}
+	}
+	limit := 10
+	if ds.Spec.RevisionHistoryLimit != nil {
+		limit = int(*ds.Spec.RevisionHistoryLimit)
+	}
+	var old []*appsv1.ControllerRevision
+	for _, r := range owned {
+		if r.Name != name && !inUse[r.Labels[appsv1.DefaultDaemonSetUniqueLabelKey]] {
+			old = append(old, r)
+		}
+	}
+	sort.Slice(old, func(i, j int) bool { return old[i].Revision < old[j].Revision })
+	for len(old) > limit {
+		if err := c.client.AppsV1().ControllerRevisions(ds.Namespace).Delete(ctx, old[0].Name, metav1.DeleteOptions{}); err != nil && !apierrors.IsNotFound(err) {
+			return "", fmt.Errorf("delete old controller revision %s: %w", old[0].Name, err)
+		}
+		old = old[1:]
+	}
+	return hash, nil
+}
+
+func ownerRef(ds *appsv1.DaemonSet) metav1.OwnerReference {
+	t := true
+	return metav1.OwnerReference{APIVersion: "apps/v1", Kind: "DaemonSet", Name: ds.Name, UID: ds.UID, Controller: &t, BlockOwnerDeletion: &t}
+}

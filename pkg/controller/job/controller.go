@@ -1,0 +1,180 @@
+package job
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	batchv1 "keel.dev/api/batch/v1"
+	corev1 "keel.dev/api/core/v1"
+	metav1 "keel.dev/apimachinery/pkg/apis/meta/v1"
+	"keel.dev/client/clock"
+	"keel.dev/client/informers"
+	"keel.dev/client/record"
+	"keel.dev/client/typed"
+	"keel.dev/client/workqueue"
+)
+
+// Options tunes the controller.
+type Options struct {
+	// Clock supplies the time (default the real clock).
+	Clock clock.Clock
+	// Recorder receives job events (optional).
+	Recorder record.EventRecorder
+	// Metrics observes the work queue (optional).
+	Metrics workqueue.Metrics
+}
+
+// Controller reconciles Jobs and their pods.
+type Controller struct {
+	client   *typed.Clientset
+	jobs     *informers.JobLister
+	pods     *informers.PodLister
+	synced   []informers.Syncer
+	queue    *workqueue.Queue[string]
+	clock    clock.Clock
+	recorder record.EventRecorder
+
+	mu  sync.Mutex
+	exp map[string]*expectation
+}
+
+// expectation counts pod creations and deletions not yet seen in the cache.
+type expectation struct {
+	adds, dels int
+	at         time.Time
+}
+
+const expectationTimeout = 5 * time.Minute
+
+// New wires the controller to the shared informers of f.
+func New(client *typed.Clientset, f *informers.Factory, opts Options) *Controller {
+	if opts.Clock == nil {
+		opts.Clock = clock.Real{}
+	}
+	if opts.Recorder == nil {
+		opts.Recorder = record.NewFakeRecorder(0)
+	}
+	qo := []workqueue.Option[string]{workqueue.WithClock[string](opts.Clock)}
+	if opts.Metrics != nil {
+		qo = append(qo, workqueue.WithMetrics[string](opts.Metrics))
+	}
+	jobInf := informers.Jobs(f)
+	podInf := informers.Pods(f)
+	c := &Controller{
+		client: client, jobs: jobInf.Lister(), pods: podInf.Lister(),
+		queue: workqueue.New[string](qo...), clock: opts.Clock, recorder: opts.Recorder,
+		exp: map[string]*expectation{},
+	}
+	c.synced = []informers.Syncer{
+		jobInf.AddEventHandler(informers.HandlerFuncs[*batchv1.Job]{
+			AddFunc:    func(j *batchv1.Job, _ bool) { c.queue.Add(j.Namespace + "/" + j.Name) },
+			UpdateFunc: func(_, j *batchv1.Job) { c.queue.Add(j.Namespace + "/" + j.Name) },
+			DeleteFunc: func(j *batchv1.Job) {
+				c.forgetExpectations(j.Namespace + "/" + j.Name)
+				c.queue.Add(j.Namespace + "/" + j.Name)
+			},
+		}),
+		podInf.AddEventHandler(informers.HandlerFuncs[*corev1.Pod]{
+			AddFunc: func(p *corev1.Pod, _ bool) {
+				if k, ok := ownerKey(p); ok {
+					c.observe(k, -1, 0)
+					c.queue.Add(k)
+				}
+			},
+			UpdateFunc: func(old, p *corev1.Pod) {
+				if k, ok := ownerKey(p); ok {
+					if old.DeletionTimestamp == nil && p.DeletionTimestamp != nil {
+						c.observe(k, 0, -1)
+					}
+					c.queue.Add(k)
+				}
+			},
+			DeleteFunc: func(p *corev1.Pod) {
+				if k, ok := ownerKey(p); ok {
+					if p.DeletionTimestamp == nil {
+						c.observe(k, 0, -1)
+					}
+					c.queue.Add(k)
+				}
+			},
+		}),
+	}
+	return c
+}
+
+// ownerKey returns the key of the Job controlling p.
+func ownerKey(p *corev1.Pod) (string, bool) {
+	ref := metav1.GetControllerOf(p)
+	if ref == nil || ref.Kind != "Job" || ref.APIVersion != "batch/v1" {
+		return "", false
+	}
+	return p.Namespace + "/" + ref.Name, true
+}
+
+func (c *Controller) expect(key string, adds, dels int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.exp[key] = &expectation{adds: adds, dels: dels, at: c.clock.Now()}
+}
+
+func (c *Controller) observe(key string, adds, dels int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e := c.exp[key]; e != nil {
+		e.adds += adds
+		e.dels += dels
+	}
+}
+
+// satisfied reports whether the cache has seen every write of the last sync.
+func (c *Controller) satisfied(key string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e := c.exp[key]
+	return e == nil || (e.adds <= 0 && e.dels <= 0) || c.clock.Since(e.at) > expectationTimeout
+}
+
+func (c *Controller) forgetExpectations(key string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.exp, key)
+}
+
+// Run processes Jobs with workers goroutines until ctx is done.
+func (c *Controller) Run(ctx context.Context, workers int) error {
+	defer c.queue.ShutDown()
+	if !informers.WaitForCacheSync(ctx, c.synced...) {
+		return fmt.Errorf("job: wait for caches: %w", ctx.Err())
+	}
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for c.processNext(ctx) {
+			}
+		}()
+	}
+	<-ctx.Done()
+	c.queue.ShutDown()
+	wg.Wait()
+	return nil
+}
+
+func (c *Controller) processNext(ctx context.Context) bool {
+	k, shutdown := c.queue.Get()
+	if shutdown {
+		return false
+	}
+	defer c.queue.Done(k)
+	if err := c.sync(ctx, k); err != nil {
+		slog.Default().Error("sync job", "controller", "job", "job", k, "err", err)
+		c.queue.AddRateLimited(k)
+		return true
+	}
+	c.queue.Forget(k)
+	return true
+}
