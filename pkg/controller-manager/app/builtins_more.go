@@ -5,12 +5,14 @@ import (
 
 	"keel.dev/client/record"
 
+	"keel.dev/keel/pkg/controller/cronjob"
 	"keel.dev/keel/pkg/controller/daemonset"
 	"keel.dev/keel/pkg/controller/endpoints"
 	"keel.dev/keel/pkg/controller/endpointslice"
 	"keel.dev/keel/pkg/controller/job"
 	"keel.dev/keel/pkg/controller/nodeipam"
 	"keel.dev/keel/pkg/controller/nodelifecycle"
+	"keel.dev/keel/pkg/controller/podgc"
 	"keel.dev/keel/pkg/controller/serviceaccount"
 	"keel.dev/keel/pkg/controller/statefulset"
 )
@@ -27,6 +29,8 @@ func moreBuiltins() map[string]InitFunc {
 		"job":            startJob,
 		"daemonset":      startDaemonSet,
 		"statefulset":    startStatefulSet,
+		"cronjob":        startCronJob,
+		"podgc":          startPodGC,
 	}
 }
 
@@ -89,6 +93,25 @@ func startDaemonSet(ctx context.Context, c ControllerContext) (bool, error) {
 func startStatefulSet(ctx context.Context, c ControllerContext) (bool, error) {
 	ctrl := statefulset.New(c.Client, c.Informers, statefulset.Options{Clock: c.Clock, Recorder: recorderFor(c, "statefulset-controller"), Metrics: c.QueueMetrics("statefulset")})
 	go func() { _ = ctrl.Run(ctx, c.Workers("statefulset", 5)) }()
+	return true, nil
+}
+
+func startCronJob(ctx context.Context, c ControllerContext) (bool, error) {
+	ctrl := cronjob.New(c.Client, c.Informers, cronjob.Options{Clock: c.Clock, Recorder: recorderFor(c, "cronjob-controller"), Metrics: c.QueueMetrics("cronjob")})
+	go func() { _ = ctrl.Run(ctx, c.Workers("cronjob", 5)) }()
+	return true, nil
+}
+
+func startPodGC(ctx context.Context, c ControllerContext) (bool, error) {
+	opts := podgc.Options{Clock: c.Clock}
+	if c.Options != nil {
+		opts.TerminatedPodThreshold = c.Options.TerminatedPodGCThreshold
+		if opts.TerminatedPodThreshold == 0 {
+			opts.TerminatedPodThreshold = -1 // 0 disables the terminated-pod sweep, as in Kubernetes.
+		}
+	}
+	ctrl := podgc.New(c.Client, c.Informers, opts)
+	go func() { _ = ctrl.Run(ctx, 1) }()
 	return true, nil
 }
 

@@ -203,7 +203,9 @@ func TestMissedSchedules(t *testing.T) {
 		}
 		found := false
 		for len(h.rec.Events) > 0 {
-			found = found || strings.Contains(<-h.rec.Events, "TooManyMissedTimes")
+			if strings.Contains(<-h.rec.Events, "TooManyMissedTimes") {
+				found = true
+			}
 		}
 		if !found {
 			t.Error("no TooManyMissedTimes event")
