@@ -198,6 +198,7 @@ func (m *Manager) Apply(live, applied map[string]any, entries []metav1.ManagedFi
 		live = map[string]any{}
 	}
 	appliedSet := FieldsOf(applied, m.Type, subresource)
+	lastApplied := lastAppliedConfiguration(live)
 
 	var conflicts []Conflict
 	for i := range list {
@@ -214,7 +215,14 @@ func (m *Manager) Apply(live, applied map[string]any, entries []metav1.ManagedFi
 				// present on both sides is judged by its members.
 				continue
 			}
-			if !force {
+			// Moving from client-side to server-side apply: fields the
+			// client-side applier set from its last-applied configuration
+			// are taken over without a conflict, as Kubernetes does.
+			takeOver := list[i].entry.Manager == ClientSideApplyManager && lastApplied != nil
+			if takeOver {
+				_, takeOver = lookupPath(lastApplied, p, m.Type)
+			}
+			if !force && !takeOver {
 				conflicts = append(conflicts, Conflict{Manager: list[i].entry.Manager, APIVersion: list[i].entry.APIVersion, Path: p})
 				continue
 			}
@@ -349,4 +357,26 @@ func isContainer(v any) bool {
 		return len(c) > 0
 	}
 	return false
+}
+
+// ClientSideApplyManager is the field manager of `kubectl apply` without
+// --server-side.
+const ClientSideApplyManager = "kubectl-client-side-apply"
+
+// LastAppliedAnnotation holds client-side apply's last applied manifest.
+const LastAppliedAnnotation = "kubectl.kubernetes.io/last-applied-configuration"
+
+// lastAppliedConfiguration decodes the last-applied annotation of obj, if any.
+func lastAppliedConfiguration(obj map[string]any) map[string]any {
+	meta, _ := obj["metadata"].(map[string]any)
+	ann, _ := meta["annotations"].(map[string]any)
+	raw, _ := ann[LastAppliedAnnotation].(string)
+	if raw == "" {
+		return nil
+	}
+	var out map[string]any
+	if err := json.Unmarshal([]byte(raw), &out); err != nil {
+		return nil
+	}
+	return out
 }

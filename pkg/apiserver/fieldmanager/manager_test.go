@@ -216,3 +216,28 @@ func TestApplyToADifferentLabelOfASharedMapDoesNotConflict(t *testing.T) {
 		t.Fatalf("labels = %v", labels)
 	}
 }
+
+func TestServerSideApplyTakesOverClientSideApplyFields(t *testing.T) {
+	m := mgr()
+	live := obj(t, `{"metadata":{"annotations":{"kubectl.kubernetes.io/last-applied-configuration":"{\"spec\":{\"replicas\":3}}"}},"spec":{"replicas":3,"args":["x"]}}`)
+	entries, err := m.Update(nil, live, nil, ClientSideApplyManager, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, got, err := m.Apply(live, obj(t, `{"spec":{"replicas":5}}`), entries, "kubectl", "", false)
+	if err != nil {
+		t.Fatalf("a field from the last-applied configuration conflicted: %v", err)
+	}
+	if out["spec"].(map[string]any)["replicas"].(float64) != 5 {
+		t.Fatalf("merged = %v", out)
+	}
+	if strings.Contains(fieldsOfEntry(t, got, ClientSideApplyManager), "f:replicas") {
+		t.Fatalf("the client-side applier kept the field: %+v", got)
+	}
+	// A field the client-side applier set but not from its manifest still conflicts.
+	live2 := obj(t, `{"metadata":{"annotations":{"kubectl.kubernetes.io/last-applied-configuration":"{}"}},"spec":{"replicas":3}}`)
+	entries2, _ := m.Update(nil, live2, nil, ClientSideApplyManager, "")
+	if _, _, err := m.Apply(live2, obj(t, `{"spec":{"replicas":5}}`), entries2, "kubectl", "", false); err == nil {
+		t.Fatal("a field outside the last-applied configuration was taken without force")
+	}
+}
