@@ -58,6 +58,7 @@ func podConfig(k *kindConfig) {
 		p := obj.(*corev1.Pod)
 		p.Status = corev1.PodStatus{Phase: corev1.PodPending}
 		p.Status.QOSClass = corev1.ComputePodQOS(p)
+		addDefaultTolerations(p)
 	}
 	k.graceful = podGracefulDelete
 }
@@ -324,4 +325,30 @@ func (s *evictionStore) checkBudget(ctx context.Context, pod *corev1.Pod, dryRun
 		return interpret(err, s.pdbs.Resource, pdb.Name)
 	}
 	return nil
+}
+
+// defaultTolerationSeconds is how long pods stay on a not-ready or unreachable
+// node before the node lifecycle controller evicts them.
+const defaultTolerationSeconds int64 = 300
+
+// addDefaultTolerations gives a new pod Kubernetes' default tolerations of
+// the not-ready and unreachable NoExecute taints (300 s), unless it already
+// tolerates them, as the DefaultTolerationSeconds admission step does.
+func addDefaultTolerations(p *corev1.Pod) {
+	for _, key := range []string{"node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"} {
+		tolerated := false
+		for _, t := range p.Spec.Tolerations {
+			keyMatches := t.Key == key || (t.Key == "" && t.Operator == corev1.TolerationOpExists)
+			if keyMatches && (t.Effect == "" || t.Effect == corev1.TaintEffectNoExecute) {
+				tolerated = true
+				break
+			}
+		}
+		if !tolerated {
+			secs := defaultTolerationSeconds
+			p.Spec.Tolerations = append(p.Spec.Tolerations, corev1.Toleration{
+				Key: key, Operator: corev1.TolerationOpExists, Effect: corev1.TaintEffectNoExecute, TolerationSeconds: &secs,
+			})
+		}
+	}
 }
