@@ -1,4 +1,8 @@
-// Package kubelet holds the node agent: its runtime core lives in the
+// Package kubelet is the node agent's main loop: it registers the Node
+// (nodestatus), writes the CNI config for its podCIDR (network), watches the
+// pods bound to the node and hands them to one pod worker each (podworker),
+// writes their status through pods/status, deletes them once terminated, and
+// serves the kubelet API (server). The runtime core lives in the
 // subpackages (cri, podworker, prober, status, lifecycle, resources,
 // envvars, volumes).
 package kubelet

@@ -29,6 +29,7 @@ type apiConfig struct {
 	etcd    *clientv3.Client
 	enabled discovery.Enabled
 	port    int
+	certs   *server.Certificates
 }
 
 // restAPI is the REST side of the server: the handler of resource requests,
@@ -77,6 +78,7 @@ func newAPI(ctx context.Context, a apiConfig) (*restAPI, error) {
 		Enabled:             func(gv schema.GroupVersion) bool { return a.enabled.Has(gv) },
 		MinRequestTimeout:   c.MinRequestTimeout,
 		MaxRequestBodyBytes: c.MaxRequestBodyBytes,
+		Connector:           kubeletConnector(storages, a.certs, c.KubeletClientCertificate, c.KubeletClientKey),
 	})
 	serviceIP, err := server.FirstServiceIP(c.ServiceClusterIPRange)
 	if err != nil {

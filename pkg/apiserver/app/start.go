@@ -170,7 +170,7 @@ func Start(ctx context.Context, cfg *Config) (_ *Running, err error) {
 		return nil, fmt.Errorf("openapi: %w", err)
 	}
 	rest, err := newAPI(ctx, apiConfig{
-		cfg: &c, scheme: scheme, codecs: serializer.NewCodecFactory(scheme), etcd: cli, enabled: enabled, port: port,
+		cfg: &c, scheme: scheme, codecs: serializer.NewCodecFactory(scheme), etcd: cli, enabled: enabled, port: port, certs: certs,
 	})
 	if err != nil {
 		return nil, err

@@ -33,6 +33,9 @@ type Config struct {
 	Anonymous     bool
 	// WriteKubeconfig, when set, is where an admin kubeconfig is written.
 	WriteKubeconfig string
+	// KubeletClientCertificate/Key authenticate the apiserver to kubelets;
+	// empty issues a certificate from the generated CA.
+	KubeletClientCertificate, KubeletClientKey string
 
 	// EtcdServers are external etcd endpoints; empty starts an embedded etcd
 	// in DataDir. EtcdCAFile/EtcdCertFile/EtcdKeyFile configure TLS to them.
@@ -92,6 +95,8 @@ func (o *Options) Config() (*Config, error) {
 		TokenAuthFile:               o.TokenAuthFile,
 		Anonymous:                   o.AnonymousAuth,
 		WriteKubeconfig:             o.WriteKubeconfig,
+		KubeletClientCertificate:    o.KubeletClientCertificate,
+		KubeletClientKey:            o.KubeletClientKey,
 		EtcdServers:                 append([]string(nil), o.EtcdServers...),
 		EtcdCAFile:                  o.EtcdCAFile,
 		EtcdCertFile:                o.EtcdCertFile,

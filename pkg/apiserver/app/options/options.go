@@ -30,6 +30,10 @@ type Options struct {
 	AnonymousAuth   bool
 	WriteKubeconfig string
 
+	// Kubelet client certificate for pods/log, exec, attach, portforward.
+	KubeletClientCertificate string
+	KubeletClientKey         string
+
 	// Storage.
 	EtcdServers            []string
 	EtcdPrefix             string
@@ -82,6 +86,8 @@ func (o *Options) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.TLSKeyFile, "tls-private-key-file", o.TLSKeyFile, "Serving certificate key (PEM).")
 	fs.StringVar(&o.ClientCAFile, "client-ca-file", o.ClientCAFile, "CA bundle that signs client certificates; the certificate's CN is the user name and O the groups. Defaults to the generated CA.")
 	fs.StringVar(&o.TokenAuthFile, "token-auth-file", o.TokenAuthFile, "CSV file of bearer tokens: token,user,uid[,\"group1,group2\"].")
+	fs.StringVar(&o.KubeletClientCertificate, "kubelet-client-certificate", o.KubeletClientCertificate, "client certificate for connections to kubelets (default: one issued from the generated CA)")
+	fs.StringVar(&o.KubeletClientKey, "kubelet-client-key", o.KubeletClientKey, "key of --kubelet-client-certificate")
 	fs.BoolVar(&o.AnonymousAuth, "anonymous-auth", o.AnonymousAuth, "Serve requests that carry no credentials as system:anonymous (refused with 401 when false).")
 	fs.StringVar(&o.WriteKubeconfig, "write-kubeconfig", o.WriteKubeconfig, "Write an admin kubeconfig (client certificate in system:masters) to this path at start.")
 	fs.StringSliceVar(&o.EtcdServers, "etcd-servers", o.EtcdServers, "External etcd endpoints (comma separated). Empty starts an embedded etcd in --data-dir.")
@@ -132,6 +138,7 @@ func (o *Options) Validate() error {
 		{"--client-ca-file", o.ClientCAFile}, {"--token-auth-file", o.TokenAuthFile},
 		{"--etcd-cafile", o.EtcdCAFile}, {"--etcd-certfile", o.EtcdCertFile}, {"--etcd-keyfile", o.EtcdKeyFile},
 		{"--tls-cert-file", o.TLSCertFile}, {"--tls-private-key-file", o.TLSKeyFile},
+		{"--kubelet-client-certificate", o.KubeletClientCertificate}, {"--kubelet-client-key", o.KubeletClientKey},
 	} {
 		if f.path == "" {
 			continue

@@ -1,0 +1,212 @@
+package app
+
+import (
+	"fmt"
+	"net"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	corev1 "keel.dev/api/core/v1"
+	"keel.dev/apimachinery/pkg/api/resource"
+	"keel.dev/keel/pkg/kubelet/cri"
+	"keel.dev/keel/pkg/kubelet/nodestatus"
+)
+
+// Runtimes the kubelet can drive.
+const (
+	RuntimeCRI  = "cri"
+	RuntimeFake = "fake"
+)
+
+// Options are the kubelet's command-line flags.
+type Options struct {
+	Kubeconfig         string
+	HostnameOverride   string
+	NodeIP             string
+	RuntimeEndpoint    string
+	PodInfraImage      string
+	RootDir            string
+	PodLogsDir         string
+	ClusterDNS         []string
+	ClusterDomain      string
+	RegisterTaints     []string
+	NodeLabels         map[string]string
+	CloudProvider      string
+	MaxPods            int64
+	KubeReserved       map[string]string
+	SystemReserved     map[string]string
+	StatusUpdateFreq   time.Duration
+	Runtime            string
+	FakeStartDelay     time.Duration
+	HollowNodes        int
+	CNIConfDir         string
+	CNIBinDir          string
+	Port               int32
+	Address            string
+	ClientCAFile       string
+	TLSCertFile        string
+	TLSKeyFile         string
+	HealthzPort        int
+	HealthzBindAddress string
+}
+
+// NewOptions returns the defaults.
+func NewOptions() *Options {
+	return &Options{
+		RuntimeEndpoint:    cri.DefaultEndpoint,
+		PodInfraImage:      "keel.local/pause:3",
+		RootDir:            "/var/lib/keel/kubelet",
+		PodLogsDir:         "/var/log/pods",
+		ClusterDomain:      "cluster.local",
+		MaxPods:            110,
+		StatusUpdateFreq:   10 * time.Second,
+		Runtime:            RuntimeCRI,
+		CNIConfDir:         "/etc/cni/net.d",
+		CNIBinDir:          "/usr/lib/cni",
+		Port:               10250,
+		Address:            "0.0.0.0",
+		HealthzPort:        10248,
+		HealthzBindAddress: "127.0.0.1",
+	}
+}
+
+// AddFlags registers the options on fs.
+func (o *Options) AddFlags(fs *pflag.FlagSet) {
+	fs.StringVar(&o.Kubeconfig, "kubeconfig", o.Kubeconfig, "path of the kubeconfig used to talk to the apiserver")
+	fs.StringVar(&o.HostnameOverride, "hostname-override", o.HostnameOverride, "node name to use instead of the host name")
+	fs.StringVar(&o.NodeIP, "node-ip", o.NodeIP, "InternalIP of the node (default: the first non-loopback address)")
+	fs.StringVar(&o.RuntimeEndpoint, "container-runtime-endpoint", o.RuntimeEndpoint, "CRI endpoint of the container runtime")
+	fs.StringVar(&o.PodInfraImage, "pod-infra-image", o.PodInfraImage, "sandbox (pause) image; it must be configured as containerd's sandbox_image")
+	fs.StringVar(&o.RootDir, "root-dir", o.RootDir, "directory of the kubelet's state and pod volumes")
+	fs.StringVar(&o.PodLogsDir, "pod-logs-dir", o.PodLogsDir, "directory of container logs")
+	fs.StringSliceVar(&o.ClusterDNS, "cluster-dns", o.ClusterDNS, "comma-separated DNS server IPs for pods with dnsPolicy ClusterFirst")
+	fs.StringVar(&o.ClusterDomain, "cluster-domain", o.ClusterDomain, "cluster DNS domain appended to pod search paths")
+	fs.StringSliceVar(&o.RegisterTaints, "register-with-taints", o.RegisterTaints, "taints to register the node with (key=value:Effect,...)")
+	fs.StringToStringVar(&o.NodeLabels, "node-labels", o.NodeLabels, "labels to register the node with (key=value,...)")
+	fs.StringVar(&o.CloudProvider, "cloud-provider", o.CloudProvider, `"external" registers the node with the uninitialized taint for the cloud controller manager`)
+	fs.Int64Var(&o.MaxPods, "max-pods", o.MaxPods, "number of pods the node can run")
+	fs.StringToStringVar(&o.KubeReserved, "kube-reserved", o.KubeReserved, "resources reserved for Kubernetes daemons (cpu=...,memory=...)")
+	fs.StringToStringVar(&o.SystemReserved, "system-reserved", o.SystemReserved, "resources reserved for the system (cpu=...,memory=...)")
+	fs.DurationVar(&o.StatusUpdateFreq, "node-status-update-frequency", o.StatusUpdateFreq, "how often the node status is computed and posted when changed")
+	fs.StringVar(&o.Runtime, "runtime", o.Runtime, `"cri" drives the runtime at --container-runtime-endpoint; "fake" runs an in-memory runtime`)
+	fs.DurationVar(&o.FakeStartDelay, "fake-start-delay", o.FakeStartDelay, "with --runtime=fake, how long a container takes to start")
+	fs.IntVar(&o.HollowNodes, "hollow-nodes", o.HollowNodes, "run this many fake-runtime kubelets (nodes <hostname>-hollow-<i>) in this process")
+	fs.StringVar(&o.CNIConfDir, "cni-conf-dir", o.CNIConfDir, "directory the CNI conflist for the node's podCIDR is written to")
+	fs.StringVar(&o.CNIBinDir, "cni-bin-dir", o.CNIBinDir, "directory of the CNI plugin binaries (containerd's bin_dir must point there)")
+	fs.Int32Var(&o.Port, "port", o.Port, "port of the HTTPS kubelet API, reported in the node's daemonEndpoints (0 disables the API)")
+	fs.StringVar(&o.Address, "address", o.Address, "address the kubelet API listens on")
+	fs.StringVar(&o.ClientCAFile, "client-ca-file", o.ClientCAFile, "CA bundle that signs the client certificates the kubelet API accepts (empty: no authentication)")
+	fs.StringVar(&o.TLSCertFile, "tls-cert-file", o.TLSCertFile, "serving certificate of the kubelet API (empty: self-signed)")
+	fs.StringVar(&o.TLSKeyFile, "tls-private-key-file", o.TLSKeyFile, "key of --tls-cert-file")
+	fs.IntVar(&o.HealthzPort, "healthz-port", o.HealthzPort, "port of the plain-HTTP /healthz endpoint (0 disables it)")
+	fs.StringVar(&o.HealthzBindAddress, "healthz-bind-address", o.HealthzBindAddress, "address of the /healthz endpoint")
+}
+
+// NodeName is the node name: the override, else the lower-cased host name.
+func (o *Options) NodeName() (string, error) {
+	if o.HostnameOverride != "" {
+		return strings.ToLower(strings.TrimSpace(o.HostnameOverride)), nil
+	}
+	h, err := os.Hostname()
+	if err != nil {
+		return "", fmt.Errorf("host name: %w", err)
+	}
+	return strings.ToLower(h), nil
+}
+
+// Validate checks the options.
+func (o *Options) Validate() error {
+	switch o.Runtime {
+	case RuntimeCRI, RuntimeFake:
+	default:
+		return fmt.Errorf("--runtime must be %q or %q, not %q", RuntimeCRI, RuntimeFake, o.Runtime)
+	}
+	if o.HollowNodes < 0 {
+		return fmt.Errorf("--hollow-nodes must not be negative")
+	}
+	if o.HollowNodes > 0 && o.Runtime != RuntimeFake {
+		return fmt.Errorf("--hollow-nodes needs --runtime=fake")
+	}
+	if o.NodeIP != "" && net.ParseIP(o.NodeIP) == nil {
+		return fmt.Errorf("--node-ip %q is not an IP address", o.NodeIP)
+	}
+	for _, ip := range o.ClusterDNS {
+		if net.ParseIP(ip) == nil {
+			return fmt.Errorf("--cluster-dns %q is not an IP address", ip)
+		}
+	}
+	if o.MaxPods <= 0 {
+		return fmt.Errorf("--max-pods must be positive")
+	}
+	if o.CloudProvider != "" && o.CloudProvider != "external" {
+		return fmt.Errorf("--cloud-provider must be empty or \"external\"")
+	}
+	if (o.TLSCertFile == "") != (o.TLSKeyFile == "") {
+		return fmt.Errorf("--tls-cert-file and --tls-private-key-file go together")
+	}
+	if _, err := o.Taints(); err != nil {
+		return err
+	}
+	if _, err := o.Reserved(); err != nil {
+		return err
+	}
+	return nil
+}
+
+// Taints parses --register-with-taints and adds the uninitialized taint
+// for --cloud-provider=external.
+func (o *Options) Taints() ([]corev1.Taint, error) {
+	var out []corev1.Taint
+	for _, s := range o.RegisterTaints {
+		t, err := parseTaint(s)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	if o.CloudProvider == "external" {
+		out = append(out, corev1.Taint{Key: nodestatus.TaintCloudUninitialized, Value: "true", Effect: corev1.TaintEffectNoSchedule})
+	}
+	return out, nil
+}
+
+// parseTaint parses key[=value]:Effect.
+func parseTaint(s string) (corev1.Taint, error) {
+	kv, effect, ok := strings.Cut(s, ":")
+	if !ok {
+		return corev1.Taint{}, fmt.Errorf("taint %q: want key[=value]:Effect", s)
+	}
+	e := corev1.TaintEffect(effect)
+	switch e {
+	case corev1.TaintEffectNoSchedule, corev1.TaintEffectPreferNoSchedule, corev1.TaintEffectNoExecute:
+	default:
+		return corev1.Taint{}, fmt.Errorf("taint %q: unknown effect %q", s, effect)
+	}
+	k, v, _ := strings.Cut(kv, "=")
+	if k == "" {
+		return corev1.Taint{}, fmt.Errorf("taint %q: empty key", s)
+	}
+	return corev1.Taint{Key: k, Value: v, Effect: e}, nil
+}
+
+// Reserved sums --kube-reserved and --system-reserved.
+func (o *Options) Reserved() (corev1.ResourceList, error) {
+	out := corev1.ResourceList{}
+	for _, m := range []map[string]string{o.KubeReserved, o.SystemReserved} {
+		for k, v := range m {
+			q, err := resource.ParseQuantity(v)
+			if err != nil {
+				return nil, fmt.Errorf("reserved %s=%s: %w", k, v, err)
+			}
+			name := corev1.ResourceName(k)
+			if cur, ok := out[name]; ok {
+				q.Add(cur)
+			}
+			out[name] = q
+		}
+	}
+	return out, nil
+}
