@@ -268,6 +268,17 @@ func TestOptionsResolveFlagsAndFiles(t *testing.T) {
 				t.Errorf("profiles not loaded: %+v", c.Scheduler)
 			}
 		}},
+		{"the memory limit is off by default", []string{"--kubeconfig", kc}, "", func(t *testing.T, c *Config) {
+			if c.MemoryLimit != 0 {
+				t.Errorf("memory limit = %d, want 0", c.MemoryLimit)
+			}
+		}},
+		{"the memory limit is parsed as a quantity", []string{"--kubeconfig", kc, "--memory-limit=120Mi"}, "", func(t *testing.T, c *Config) {
+			if c.MemoryLimit != 120<<20 {
+				t.Errorf("memory limit = %d, want %d", c.MemoryLimit, 120<<20)
+			}
+		}},
+		{"a malformed memory limit is rejected", []string{"--kubeconfig", kc, "--memory-limit=lots"}, "memory-limit", nil},
 		{"an invalid configuration file is rejected", []string{"--kubeconfig", kc, "--config", bad}, "percentageOfNodesToScore", nil},
 		{"an unknown content type is rejected", []string{"--kubeconfig", kc, "--kube-api-content-type=text/plain"}, "content-type", nil},
 		{"a missing kubeconfig is reported", []string{"--kubeconfig", filepath.Join(dir, "nope")}, "kubeconfig", nil},

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime/debug"
 	"sync/atomic"
 	"time"
 
@@ -46,6 +47,9 @@ func NewCommand() *cobra.Command {
 			if err != nil {
 				return fmt.Errorf("invalid options: %w", err)
 			}
+			if applied := applyMemoryLimit(cfg.MemoryLimit, os.Getenv("GOMEMLIMIT")); applied > 0 {
+				cfg.Logger.Info("soft memory limit set", "bytes", applied)
+			}
 			ctx := cmd.Context()
 			if ctx == nil {
 				ctx = context.Background()
@@ -56,6 +60,17 @@ func NewCommand() *cobra.Command {
 	cmd.SetErr(os.Stderr)
 	o.AddFlags(cmd.Flags())
 	return cmd
+}
+
+// applyMemoryLimit sets the runtime's soft memory limit to limit bytes
+// unless limit is 0 or the GOMEMLIMIT environment value gomemlimit is set;
+// it returns the limit it set (0 if none). GC percent is never changed.
+func applyMemoryLimit(limit int64, gomemlimit string) int64 {
+	if limit <= 0 || gomemlimit != "" {
+		return 0
+	}
+	debug.SetMemoryLimit(limit)
+	return limit
 }
 
 // Run builds the client, informers and scheduler, serves /healthz and

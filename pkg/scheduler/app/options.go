@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"keel.dev/apimachinery/pkg/api/resource"
 	"keel.dev/apimachinery/pkg/runtime"
 	"keel.dev/client/kubeconfig"
 	"keel.dev/client/leaderelection"
@@ -38,6 +39,7 @@ type Options struct {
 	RetryPeriod time.Duration
 	AssumedTTL  time.Duration
 	Profiling   bool
+	MemoryLimit string
 }
 
 // NewOptions returns the defaults of kube-scheduler's flags.
@@ -76,6 +78,7 @@ func (o *Options) AddFlags(fs *pflag.FlagSet) {
 	fs.IntVar(&o.SecurePort, "secure-port", o.SecurePort, "port of the /healthz and /metrics endpoint (plain HTTP; 0 disables it)")
 	fs.IntVarP(&o.Verbosity, "v", "v", o.Verbosity, "log verbosity: 4 and above logs at debug level")
 	fs.BoolVar(&o.Profiling, "profiling", o.Profiling, "serve /debug/pprof on the /healthz and /metrics endpoint")
+	fs.StringVar(&o.MemoryLimit, "memory-limit", o.MemoryLimit, "soft memory limit of the Go runtime as a quantity (e.g. 120Mi); empty or 0 leaves the runtime's default, and GOMEMLIMIT, when set, wins")
 	fs.DurationVar(&o.AssumedTTL, "assumed-pod-ttl", o.AssumedTTL, "how long an assumed pod is kept after binding if its update is never seen (0: default, negative: forever)")
 }
 
@@ -90,7 +93,18 @@ func (o *Options) Config() (*Config, error) {
 	if o.LeaderElect && (o.LeaseDur <= o.RenewDead || o.RenewDead <= o.RetryPeriod) {
 		return nil, errors.New("leader election: need lease duration > renew deadline > retry period")
 	}
+	var memLimit int64
+	if o.MemoryLimit != "" {
+		q, err := resource.ParseQuantity(o.MemoryLimit)
+		if err != nil {
+			return nil, fmt.Errorf("--memory-limit: %w", err)
+		}
+		if memLimit = q.Value(); memLimit < 0 {
+			return nil, fmt.Errorf("--memory-limit: %s is negative", o.MemoryLimit)
+		}
+	}
 	cfg := &Config{
+		MemoryLimit: memLimit,
 		LeaderElect: o.LeaderElect, LeaseNamespace: o.LeaseNS, LeaseName: o.LeaseName,
 		LeaseDuration: o.LeaseDur, RenewDeadline: o.RenewDead, RetryPeriod: o.RetryPeriod,
 		AssumedPodTTL: o.AssumedTTL, Profiling: o.Profiling,
@@ -136,6 +150,9 @@ type Config struct {
 	Address string
 	// Profiling adds /debug/pprof to that endpoint.
 	Profiling bool
+	// MemoryLimit, in bytes, is the Go runtime's soft memory limit the
+	// command sets when GOMEMLIMIT is unset; 0 leaves it alone.
+	MemoryLimit int64
 	// AssumedPodTTL is passed to the scheduler core.
 	AssumedPodTTL time.Duration
 	// Logger defaults to slog.Default().

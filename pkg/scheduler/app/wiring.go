@@ -46,12 +46,12 @@ func (w *wiring) start(ctx context.Context, s *scheduler.Scheduler) error {
 		UpdateFunc: func(_, ns *corev1.Namespace) { s.OnNamespace(ns.Name, ns.Labels) },
 		DeleteFunc: func(ns *corev1.Namespace) { s.OnNamespace(ns.Name, nil) },
 	})
-	informers.Nodes(w.factory).AddEventHandler(informers.HandlerFuncs[*corev1.Node]{
+	informers.Nodes(w.factory, informers.Transform(trimNode)).AddEventHandler(informers.HandlerFuncs[*corev1.Node]{
 		AddFunc:    func(n *corev1.Node, _ bool) { s.OnNodeAdd(ctx, n) },
 		UpdateFunc: func(o, n *corev1.Node) { s.OnNodeUpdate(ctx, o, n) },
 		DeleteFunc: func(n *corev1.Node) { s.OnNodeDelete(ctx, n) },
 	})
-	informers.Pods(w.factory).AddEventHandler(informers.HandlerFuncs[*corev1.Pod]{
+	informers.Pods(w.factory, informers.Transform(trimPod)).AddEventHandler(informers.HandlerFuncs[*corev1.Pod]{
 		AddFunc: func(p *corev1.Pod, _ bool) {
 			if !terminal(p) {
 				s.OnPodAdd(ctx, w.withPriority(p))
@@ -79,6 +79,20 @@ func (w *wiring) start(ctx context.Context, s *scheduler.Scheduler) error {
 		return errors.New("pod, node and namespace caches did not sync")
 	}
 	return nil
+}
+
+// trimNode drops what no plugin reads from the cached node: managedFields
+// (status.images stay: ImageLocality scores with them).
+func trimNode(n *corev1.Node) *corev1.Node {
+	n.ManagedFields = nil
+	return n
+}
+
+// trimPod drops the cached pod's managedFields; every other field may be
+// read by a plugin, the queue or the binder.
+func trimPod(p *corev1.Pod) *corev1.Pod {
+	p.ManagedFields = nil
+	return p
 }
 
 // terminal reports a pod that no longer holds node resources; like

@@ -10,5 +10,7 @@
 // from the latest state and never accepts a list older than what it has
 // already seen. Deletions missed while disconnected are delivered to
 // handlers as OnDelete of the last known object: handlers never see a
-// tombstone type. Objects in the store are shared: never mutate them.
+// tombstone type. Objects in the store are shared: never mutate them. A
+// transform (WithTransform, or Transform through a Factory) can trim each
+// object, e.g. drop managedFields, before it is stored or delivered.
 package informers

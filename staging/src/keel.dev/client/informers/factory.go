@@ -69,6 +69,7 @@ type forOptions struct {
 	tweakName string
 	tweak     func(*metav1.ListOptions)
 	resync    *time.Duration
+	transform InformerOption
 }
 
 // InNamespace overrides the factory's namespace for one informer.
@@ -82,6 +83,14 @@ func Tweak(name string, fn func(*metav1.ListOptions)) ForOption {
 
 // Resync overrides the resync period for one informer (when first created).
 func Resync(d time.Duration) ForOption { return func(o *forOptions) { o.resync = &d } }
+
+// Transform passes every object of the informer through fn before it is
+// stored or handed to handlers (see WithTransform); like Resync it applies
+// when the informer is first created, so every user of a shared informer
+// should ask for the same transform.
+func Transform[T Object](fn func(T) T) ForOption {
+	return func(o *forOptions) { o.transform = WithTransform(fn) }
+}
 
 // For returns the shared informer of kind T (listed as L), creating it on
 // first use. Informers created after Start are started by the next Start.
@@ -117,7 +126,11 @@ func For[T typed.Object, L typed.List](f *Factory, opts ...ForOption) *Informer[
 	if o.resync != nil {
 		resync = *o.resync
 	}
-	inf := NewInformer(FromClient(c, tweak), c.GroupVersionResource().GroupResource(), resync, WithInformerClock(f.clock))
+	iopts := []InformerOption{WithInformerClock(f.clock)}
+	if o.transform != nil {
+		iopts = append(iopts, o.transform)
+	}
+	inf := NewInformer(FromClient(c, tweak), c.GroupVersionResource().GroupResource(), resync, iopts...)
 	f.informers[key] = inf
 	return inf
 }

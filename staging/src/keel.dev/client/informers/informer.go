@@ -2,6 +2,7 @@ package informers
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -19,6 +20,8 @@ type Informer[T Object] struct {
 	clock     clock.Clock
 	resync    time.Duration
 
+	transform func(T) T // nil: objects are stored as decoded
+
 	mu        sync.Mutex
 	listeners []*listener[T]
 	ctx       context.Context // set while running
@@ -30,12 +33,22 @@ type Informer[T Object] struct {
 type InformerOption func(*informerOptions)
 
 type informerOptions struct {
-	clock clock.Clock
+	clock     clock.Clock
+	transform any // func(T) T of the informer's T
 }
 
 // WithInformerClock sets the clock of the informer and its reflector.
 func WithInformerClock(c clock.Clock) InformerOption {
 	return func(o *informerOptions) { o.clock = c }
+}
+
+// WithTransform makes the informer pass every listed or watched object
+// through fn before storing it or handing it to handlers (deletions are
+// looked up by the untransformed object's key). fn owns the freshly decoded
+// object and may edit and return it; use it to drop fields nobody reads,
+// such as managedFields. NewInformer panics if T is not the informer's kind.
+func WithTransform[T Object](fn func(T) T) InformerOption {
+	return func(o *informerOptions) { o.transform = fn }
 }
 
 // NewInformer returns an informer over lw; resource names lister errors;
@@ -46,8 +59,16 @@ func NewInformer[T Object](lw ListWatcher[T], resource schema.GroupResource, res
 		f(&o)
 	}
 	inf := &Informer[T]{store: NewStore[T](nil), clock: o.clock, resync: resync}
+	if o.transform != nil {
+		fn, ok := o.transform.(func(T) T)
+		if !ok {
+			panic(fmt.Sprintf("informers: transform %T does not fit the informer's kind", o.transform))
+		}
+		inf.transform = fn
+	}
 	inf.lister = NewLister(inf.store, resource)
 	inf.reflector = newReflector[T](resource.String(), lw, inf, o.clock)
+	inf.reflector.transform = inf.transform // list pages; apply transforms watch events
 	return inf
 }
 
@@ -129,7 +150,8 @@ func (inf *Informer[T]) notify(fn func(l *listener[T])) {
 	}
 }
 
-// replace is the reflector's list: diff against the store and notify.
+// replace is the reflector's list, already transformed page by page: diff
+// against the store and notify.
 func (inf *Informer[T]) replace(items []T, _ string) {
 	inf.mu.Lock() // orders replace against AddEventHandler's initial replay
 	defer inf.mu.Unlock()
@@ -155,6 +177,10 @@ func (inf *Informer[T]) replace(items []T, _ string) {
 
 // apply is one watch event.
 func (inf *Informer[T]) apply(t watch.EventType, obj T) {
+	key := KeyOf(obj)
+	if inf.transform != nil {
+		obj = inf.transform(obj)
+	}
 	inf.mu.Lock()
 	defer inf.mu.Unlock()
 	switch t {
@@ -168,7 +194,7 @@ func (inf *Informer[T]) apply(t watch.EventType, obj T) {
 			}
 		}
 	case watch.Deleted:
-		old, existed := inf.store.Delete(KeyOf(obj))
+		old, existed := inf.store.Delete(key)
 		if !existed {
 			return
 		}

@@ -164,3 +164,81 @@ func TestFactoryKeysInformersByNamespaceAndTweak(t *testing.T) {
 		t.Error("the same variant was not shared")
 	}
 }
+
+func TestTransformStripsManagedFieldsFromListedAndWatchedObjects(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	mf := []metav1.ManagedFieldsEntry{{Manager: "kubectl", Operation: metav1.ManagedFieldsOperationApply}}
+	listed := newPod("ns", "listed")
+	listed.ManagedFields = mf
+	cs := fake.NewClientset(listed)
+	f := informers.NewFactory(cs.Clientset, 0)
+	calls := 0
+	var mu sync.Mutex
+	inf := informers.Pods(f, informers.Transform(func(p *corev1.Pod) *corev1.Pod {
+		mu.Lock()
+		calls++
+		mu.Unlock()
+		p.ManagedFields = nil
+		return p
+	}))
+	s := &seen{}
+	inf.AddEventHandler(informers.HandlerFuncs[*corev1.Pod]{
+		AddFunc:    func(p *corev1.Pod, _ bool) { s.add("add %s %d", p.Name, len(p.ManagedFields)) },
+		UpdateFunc: func(_, n *corev1.Pod) { s.add("update %s %d", n.Name, len(n.ManagedFields)) },
+		DeleteFunc: func(p *corev1.Pod) { s.add("delete %s %d", p.Name, len(p.ManagedFields)) },
+	})
+	f.Start(ctx)
+	if !informers.WaitForCacheSync(ctx, inf) {
+		t.Fatal("cache did not sync")
+	}
+	pods := cs.CoreV1().Pods("ns")
+	watched := newPod("ns", "watched")
+	watched.ManagedFields = mf
+	p, err := pods.Create(ctx, watched, metav1.CreateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Labels["v"] = "2"
+	p.ManagedFields = mf
+	if _, err := pods.Update(ctx, p, metav1.UpdateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := pods.Delete(ctx, "watched", metav1.DeleteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	got := waitFor(t, s, 4)
+	want := []string{"add listed 0", "add watched 0", "update watched 0", "delete watched 0"}
+	if !slices.Equal(got, want) {
+		t.Errorf("handler saw %q, want %q", got, want)
+	}
+	objs, err := inf.Lister().List(labels.Everything())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(objs) != 1 || objs[0].Name != "listed" {
+		t.Fatalf("lister has %d objects, want only the listed pod", len(objs))
+	}
+	for _, o := range objs {
+		if len(o.ManagedFields) != 0 {
+			t.Errorf("lister's %s kept %d managedFields entries", o.Name, len(o.ManagedFields))
+		}
+	}
+	mu.Lock()
+	if calls < 4 {
+		t.Errorf("transform ran %d times, want at least 4 (list, add, update, delete)", calls)
+	}
+	mu.Unlock()
+	cancel()
+	f.Shutdown()
+}
+
+func TestTransformOfTheWrongKindPanics(t *testing.T) {
+	defer func() {
+		if recover() == nil {
+			t.Error("NewInformer accepted a transform of another kind")
+		}
+	}()
+	informers.Pods(informers.NewFactory(fake.NewClientset().Clientset, 0),
+		informers.Transform(func(n *corev1.Node) *corev1.Node { return n }))
+}

@@ -74,6 +74,9 @@ type Reflector[T Object] struct {
 	sink  sink[T]
 	clock clock.Clock
 	name  string
+	// transform, if set, edits each listed object as its page arrives, so
+	// dropped fields are freed before the next page is read.
+	transform func(T) T
 
 	mu     sync.Mutex
 	lastRV string
@@ -157,6 +160,11 @@ func (r *Reflector[T]) list(ctx context.Context) error {
 				continue
 			}
 			return fmt.Errorf("list: %w", err)
+		}
+		if r.transform != nil {
+			for i, o := range items {
+				items[i] = r.transform(o)
+			}
 		}
 		all = append(all, items...)
 		rv = meta.ResourceVersion

@@ -1,0 +1,43 @@
+package app
+
+import (
+	"context"
+
+	"keel.dev/keel/pkg/controller/disruption"
+	"keel.dev/keel/pkg/controller/podautoscaler"
+	"keel.dev/keel/pkg/controller/resourcequota"
+)
+
+// extraBuiltins lists the built-in policy controllers (budgets, quotas,
+// autoscaling) registered beside builtins() and moreBuiltins().
+func extraBuiltins() map[string]InitFunc {
+	return map[string]InitFunc{
+		"disruption":               startDisruption,
+		"resourcequota":            startResourceQuota,
+		"horizontalpodautoscaling": startHPA,
+	}
+}
+
+func startDisruption(ctx context.Context, c ControllerContext) (bool, error) {
+	ctrl := disruption.New(c.Client, c.Informers, disruption.Options{Clock: c.Clock, Metrics: c.QueueMetrics("disruption")})
+	go func() { _ = ctrl.Run(ctx, c.Workers("disruption", 5)) }()
+	return true, nil
+}
+
+func startResourceQuota(ctx context.Context, c ControllerContext) (bool, error) {
+	ctrl := resourcequota.New(c.Client, c.Informers, resourcequota.Options{Clock: c.Clock, Metrics: c.QueueMetrics("resourcequota")})
+	go func() { _ = ctrl.Run(ctx, c.Workers("resourcequota", 5)) }()
+	return true, nil
+}
+
+// startHPA runs the autoscaler with the NoMetrics source until a metrics
+// pipeline is wired; autoscalers then report FailedGetResourceMetric.
+func startHPA(ctx context.Context, c ControllerContext) (bool, error) {
+	opts := podautoscaler.Options{Clock: c.Clock, QueueMetrics: c.QueueMetrics("horizontalpodautoscaling")}
+	if c.Options != nil {
+		opts.SyncPeriod = c.Options.HorizontalPodAutoscalerSyncPeriod
+	}
+	ctrl := podautoscaler.New(c.Client, c.Informers, opts)
+	go func() { _ = ctrl.Run(ctx, c.Workers("hpa", 5)) }()
+	return true, nil
+}
