@@ -154,7 +154,15 @@ func (a *Algorithm) findNodesThatPassFilters(ctx context.Context, fwk *fwruntime
 		return out, nil
 	}
 	feasible := make([]*framework.NodeInfo, toFind)
-	statuses := make([]*framework.Status, numAll)
+	buf := statusPool.Get().(*[]*framework.Status)
+	defer func() {
+		clear(*buf)
+		statusPool.Put(buf)
+	}()
+	if cap(*buf) < numAll {
+		*buf = make([]*framework.Status, numAll)
+	}
+	statuses := (*buf)[:numAll]
 	var count, failed atomic.Int32
 	var errOnce sync.Once
 	var firstErr error
@@ -200,6 +208,10 @@ func (a *Algorithm) findNodesThatPassFilters(ctx context.Context, fwk *fwruntime
 	a.nextStartNodeIndex = (start + processed) % numAll
 	return feasible[:count.Load()], nil
 }
+
+// statusPool recycles the per-node status slices of filtering: at thousands
+// of nodes they are most of a cycle's garbage.
+var statusPool = sync.Pool{New: func() any { return new([]*framework.Status) }}
 
 func prioritize(ctx context.Context, fwk *fwruntime.Framework, state *framework.CycleState, pod *corev1.Pod, nodes []*framework.NodeInfo) ([]int64, error) {
 	if !fwk.HasScorePlugins() {

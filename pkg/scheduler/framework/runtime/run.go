@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 
 	corev1 "keel.dev/api/core/v1"
 	"keel.dev/keel/pkg/scheduler/framework"
@@ -189,6 +190,10 @@ func (f *Framework) RunPreScorePlugins(ctx context.Context, state *framework.Cyc
 	return nil
 }
 
+// scorePool recycles the per-plugin score lists of scoring, the largest
+// allocation of a scheduling cycle at thousands of nodes.
+var scorePool = sync.Pool{New: func() any { return new([]framework.NodeScoreList) }}
+
 // RunScorePlugins scores nodes with every Score plugin in parallel over
 // nodes, normalizes each plugin's scores, applies weights and returns the
 // total per node, aligned with nodes. When pluginScores is non-nil it
@@ -204,9 +209,17 @@ func (f *Framework) RunScorePlugins(ctx context.Context, state *framework.CycleS
 	if len(active) == 0 {
 		return totals, nil
 	}
-	scores := make([]framework.NodeScoreList, len(active))
+	buf := scorePool.Get().(*[]framework.NodeScoreList)
+	defer scorePool.Put(buf)
+	for len(*buf) < len(active) {
+		*buf = append(*buf, nil)
+	}
+	scores := (*buf)[:len(active)]
 	for i := range scores {
-		scores[i] = make(framework.NodeScoreList, len(nodes))
+		if cap(scores[i]) < len(nodes) {
+			scores[i] = make(framework.NodeScoreList, len(nodes))
+		}
+		scores[i] = scores[i][:len(nodes)]
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
