@@ -6,7 +6,7 @@
 #   make bench    benchmarks
 #   make generate regenerate deep copies and the OpenAPI documents
 #   make images   the local OCI images into _output/images
-#   make up       a local cluster (not yet: see README)
+#   make up       a local cluster (DETACH=1: in the background; make down stops it)
 
 SHELL := /bin/bash
 GO ?= go
@@ -87,11 +87,13 @@ bench-scheduler: build
 images:
 	@./hack/images.sh
 
+# A one-node local cluster (hack/local-up.sh): foreground until Ctrl-C, or
+# `make up DETACH=1` to return once the node is Ready; `make down` stops it.
 up:
-	@echo "make up: the local cluster is not built yet (see README: Status). Nothing was started." >&2; exit 1
+	@DETACH="$(DETACH)" ./hack/local-up.sh
 
 down:
-	@echo "make down: no local cluster to stop (make up is not built yet)." >&2; exit 1
+	@./hack/local-down.sh
 
 clean:
 	rm -rf $(OUT)

@@ -1,0 +1,143 @@
+# containerd for the local cluster (sourced by hack/local-up.sh after
+# hack/lib/local.sh). See the project's notes on containerd: the CRI plugin
+# needs restrict_oom_score_adj on these machines, a sandbox image already
+# imported (no registry), and the CNI plugins in /usr/lib/cni.
+
+SANDBOX_IMAGE=keel.local/pause:3
+CNI_BIN_DIR=/usr/lib/cni
+SYSTEM_CNI_CONF_DIR=/etc/cni/net.d
+CONTAINERD_CONFIG=/etc/containerd/config.toml
+
+# containerd::config ROOT STATE ADDRESS CNI_CONF_DIR prints a config; the
+# first three are empty for the system containerd (its defaults).
+containerd::config() {
+  echo "version = 2"
+  if [[ -n $1 ]]; then
+    printf 'root = "%s"\nstate = "%s"\n[grpc]\n  address = "%s"\n[ttrpc]\n  address = "%s.ttrpc"\n' "$1" "$2" "$3" "$3"
+  fi
+  cat <<EOF
+[plugins]
+  [plugins."io.containerd.grpc.v1.cri"]
+    sandbox_image = "$SANDBOX_IMAGE"
+    restrict_oom_score_adj = true
+    [plugins."io.containerd.grpc.v1.cri".containerd]
+      default_runtime_name = "runc"
+      [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
+        runtime_type = "io.containerd.runc.v2"
+        [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
+          SystemdCgroup = false
+    [plugins."io.containerd.grpc.v1.cri".cni]
+      bin_dir = "$CNI_BIN_DIR"
+      conf_dir = "$4"
+EOF
+}
+
+# containerd::write_system_config writes /etc/containerd/config.toml when it
+# is missing or differs, keeping the old one as config.toml.keel-backup-*.
+containerd::write_system_config() {
+  local want
+  want=$(containerd::config "" "" "" "$SYSTEM_CNI_CONF_DIR")
+  if [[ -f $CONTAINERD_CONFIG ]] && [[ $(<"$CONTAINERD_CONFIG") == "$want" ]]; then
+    return 0
+  fi
+  mkdir -p "$(dirname "$CONTAINERD_CONFIG")"
+  if [[ -f $CONTAINERD_CONFIG ]]; then
+    local backup
+    backup=$CONTAINERD_CONFIG.keel-backup-$(date -u +%Y%m%dT%H%M%SZ)
+    cp -p "$CONTAINERD_CONFIG" "$backup"
+    local::say "replacing $CONTAINERD_CONFIG with Keel's CRI settings (old one kept as $backup)"
+  else
+    local::say "writing $CONTAINERD_CONFIG with Keel's CRI settings"
+  fi
+  printf '%s\n' "$want" >"$CONTAINERD_CONFIG"
+}
+
+# containerd::wait SOCK waits up to 30 s for a containerd to answer on SOCK.
+containerd::wait() {
+  local i
+  for i in $(seq 150); do
+    local::answers "$1" && return 0
+    local::alive containerd >/dev/null || return 1
+    sleep 0.2
+  done
+  return 1
+}
+
+# containerd::start_system starts containerd with the system config.
+containerd::start_system() {
+  local::say "starting containerd (logs: $LOCAL_LOGS/containerd.log)"
+  local::start containerd "$LOCAL_LOGS/containerd.log" containerd --config "$CONTAINERD_CONFIG"
+  containerd::wait "$SYSTEM_CONTAINERD_SOCK" || {
+    local::say "containerd did not answer on $SYSTEM_CONTAINERD_SOCK within 30s (see $LOCAL_LOGS/containerd.log)"
+    return 1
+  }
+}
+
+# containerd::start_private starts a containerd of our own, with its root,
+# state, socket and CNI config under $PRIVATE_CONTAINERD_DIR, for machines
+# where someone else's containerd already owns the system socket.
+containerd::start_private() {
+  local d=$PRIVATE_CONTAINERD_DIR
+  mkdir -p "$d/root" "$d/state" "$d/net.d"
+  containerd::config "$d/root" "$d/state" "$PRIVATE_CONTAINERD_SOCK" "$d/net.d" >"$d/config.toml"
+  if local::answers "$PRIVATE_CONTAINERD_SOCK"; then
+    local::say "a containerd not recorded by make up answers on $PRIVATE_CONTAINERD_SOCK; stop it first"
+    return 1
+  fi
+  local::say "starting a private containerd on $PRIVATE_CONTAINERD_SOCK (logs: $LOCAL_LOGS/containerd.log)"
+  local::start containerd "$LOCAL_LOGS/containerd.log" containerd --config "$d/config.toml"
+  containerd::wait "$PRIVATE_CONTAINERD_SOCK" || {
+    local::say "the private containerd did not answer within 30s (see $LOCAL_LOGS/containerd.log)"
+    return 1
+  }
+}
+
+# containerd::ensure leaves CONTAINERD_SOCK and CNI_CONF_DIR set to a
+# containerd whose CRI config fits, starting or restarting one when needed.
+# A containerd someone else started is never restarted: when its config
+# does not fit, a private containerd is used instead (and the reason said).
+containerd::ensure() {
+  local reason rc
+  containerd::write_system_config
+  CONTAINERD_SOCK=$SYSTEM_CONTAINERD_SOCK
+  CNI_CONF_DIR=$SYSTEM_CNI_CONF_DIR
+  # Left over from an earlier run that was not stopped: our own containerd.
+  if local::alive containerd >/dev/null && [[ -f $LOCAL_ENDPOINT_FILE ]]; then
+    CONTAINERD_SOCK=$(<"$LOCAL_ENDPOINT_FILE")
+    [[ $CONTAINERD_SOCK == "$PRIVATE_CONTAINERD_SOCK" ]] && CNI_CONF_DIR=$PRIVATE_CONTAINERD_DIR/net.d
+  fi
+  if ! local::answers "$CONTAINERD_SOCK"; then
+    local::stop containerd
+    if [[ $CONTAINERD_SOCK == "$PRIVATE_CONTAINERD_SOCK" ]]; then
+      containerd::start_private || return 1
+    else
+      containerd::start_system || return 1
+    fi
+  fi
+  rc=0
+  reason=$("$LOCAL_BIN/localcri" check -endpoint "$CONTAINERD_SOCK" -sandbox-image "$SANDBOX_IMAGE") || rc=$?
+  case $rc in
+  0) ;;
+  3)
+    if local::alive containerd >/dev/null; then
+      local::say "restarting our containerd: $reason"
+      local::stop containerd 20
+      if [[ $CONTAINERD_SOCK == "$PRIVATE_CONTAINERD_SOCK" ]]; then containerd::start_private || return 1; else containerd::start_system || return 1; fi
+    else
+      local::say "the running containerd on $CONTAINERD_SOCK was not started by make up and does not fit ($reason); leaving it alone and using a private containerd"
+      CONTAINERD_SOCK=$PRIVATE_CONTAINERD_SOCK
+      CNI_CONF_DIR=$PRIVATE_CONTAINERD_DIR/net.d
+      containerd::start_private || return 1
+    fi
+    reason=$("$LOCAL_BIN/localcri" check -endpoint "$CONTAINERD_SOCK" -sandbox-image "$SANDBOX_IMAGE") || {
+      local::say "containerd on $CONTAINERD_SOCK still does not fit: $reason"
+      return 1
+    }
+    ;;
+  *)
+    local::say "cannot query containerd's CRI on $CONTAINERD_SOCK (is its CRI plugin disabled?)"
+    return 1
+    ;;
+  esac
+  echo "$CONTAINERD_SOCK" >"$LOCAL_ENDPOINT_FILE"
+}
