@@ -2,9 +2,7 @@ package cronjob
 
 import (
 	"context"
-	"fmt"
-	"log/slog"
-	"sync"
+	"keel.dev/keel/pkg/controller/internal/worker"
 	_ "time/tzdata" // spec.timeZone must work without system zone files.
 
 	batchv1 "keel.dev/api/batch/v1"
@@ -74,36 +72,5 @@ func New(client *typed.Clientset, f *informers.Factory, opts Options) *Controlle
 
 // Run processes CronJobs with workers goroutines until ctx is done.
 func (c *Controller) Run(ctx context.Context, workers int) error {
-	defer c.queue.ShutDown()
-	if !informers.WaitForCacheSync(ctx, c.synced...) {
-		return fmt.Errorf("cronjob: wait for caches: %w", ctx.Err())
-	}
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for c.processNext(ctx) {
-			}
-		}()
-	}
-	<-ctx.Done()
-	c.queue.ShutDown()
-	wg.Wait()
-	return nil
-}
-
-func (c *Controller) processNext(ctx context.Context) bool {
-	k, shutdown := c.queue.Get()
-	if shutdown {
-		return false
-	}
-	defer c.queue.Done(k)
-	if err := c.sync(ctx, k); err != nil {
-		slog.Default().Error("sync cron job", "controller", "cronjob", "cronjob", k, "err", err)
-		c.queue.AddRateLimited(k)
-		return true
-	}
-	c.queue.Forget(k)
-	return true
+	return worker.Run(ctx, "cronjob", c.queue, c.synced, workers, c.sync)
 }

@@ -2,8 +2,7 @@ package job
 
 import (
 	"context"
-	"fmt"
-	"log/slog"
+	"keel.dev/keel/pkg/controller/internal/worker"
 	"sync"
 	"time"
 
@@ -145,36 +144,5 @@ func (c *Controller) forgetExpectations(key string) {
 
 // Run processes Jobs with workers goroutines until ctx is done.
 func (c *Controller) Run(ctx context.Context, workers int) error {
-	defer c.queue.ShutDown()
-	if !informers.WaitForCacheSync(ctx, c.synced...) {
-		return fmt.Errorf("job: wait for caches: %w", ctx.Err())
-	}
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for c.processNext(ctx) {
-			}
-		}()
-	}
-	<-ctx.Done()
-	c.queue.ShutDown()
-	wg.Wait()
-	return nil
-}
-
-func (c *Controller) processNext(ctx context.Context) bool {
-	k, shutdown := c.queue.Get()
-	if shutdown {
-		return false
-	}
-	defer c.queue.Done(k)
-	if err := c.sync(ctx, k); err != nil {
-		slog.Default().Error("sync job", "controller", "job", "job", k, "err", err)
-		c.queue.AddRateLimited(k)
-		return true
-	}
-	c.queue.Forget(k)
-	return true
+	return worker.Run(ctx, "job", c.queue, c.synced, workers, c.sync)
 }

@@ -1,0 +1,50 @@
+// Package worker runs the standard controller loop: wait for the informers'
+// caches, then drain a rate-limited work queue with N goroutines, calling
+// sync per key — requeue with back-off on error, forget on success — until
+// the context ends.
+package worker
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+
+	"keel.dev/client/informers"
+	"keel.dev/client/workqueue"
+)
+
+// Run blocks until ctx is done. name identifies the controller in errors and
+// logs; it shuts the queue down on return.
+func Run[K comparable](ctx context.Context, name string, q *workqueue.Queue[K], synced []informers.Syncer, workers int, syncFn func(context.Context, K) error) error {
+	defer q.ShutDown()
+	if !informers.WaitForCacheSync(ctx, synced...) {
+		return fmt.Errorf("%s: wait for caches: %w", name, ctx.Err())
+	}
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for processNext(ctx, name, q, syncFn) {
+			}
+		})
+	}
+	<-ctx.Done()
+	q.ShutDown()
+	wg.Wait()
+	return nil
+}
+
+func processNext[K comparable](ctx context.Context, name string, q *workqueue.Queue[K], syncFn func(context.Context, K) error) bool {
+	k, shutdown := q.Get()
+	if shutdown {
+		return false
+	}
+	defer q.Done(k)
+	if err := syncFn(ctx, k); err != nil {
+		slog.Default().Error("sync", "controller", name, "key", k, "err", err)
+		q.AddRateLimited(k)
+		return true
+	}
+	q.Forget(k)
+	return true
+}
