@@ -79,7 +79,16 @@ func TestRealContainerdHostNetworkSandbox(t *testing.T) {
 	if strings.TrimSpace(string(out)) != "data" {
 		t.Fatalf("file written by the container = %q, %v", out, err)
 	}
-	logs, err := os.ReadFile(filepath.Join(logDir, "writer", "0.log"))
+	// containerd's shim copies the container's stdout into the log file
+	// asynchronously, so the line may land a moment after the file write.
+	var logs []byte
+	for i := 0; i < 100; i++ {
+		logs, err = os.ReadFile(filepath.Join(logDir, "writer", "0.log"))
+		if err == nil && strings.Contains(string(logs), " stdout F hello-from-keel") {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 	if err != nil || !strings.Contains(string(logs), " stdout F hello-from-keel") {
 		t.Errorf("container log = %q, %v", logs, err)
 	}
