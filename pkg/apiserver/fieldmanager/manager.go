@@ -171,7 +171,9 @@ func (m *Manager) Update(oldObj, newObj map[string]any, entries []metav1.Managed
 		}
 		list[i].set = list[i].set.Difference(changed)
 	}
-	if changed.Empty() && idx < 0 {
+	if changed.Empty() {
+		// Nothing this manager set is new: its entry (and its timestamp)
+		// stays as it was, so a no-op update leaves the object unchanged.
 		return encodeEntries(list), nil
 	}
 	if idx < 0 {

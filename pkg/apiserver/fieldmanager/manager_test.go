@@ -241,3 +241,22 @@ func TestServerSideApplyTakesOverClientSideApplyFields(t *testing.T) {
 		t.Fatal("a field outside the last-applied configuration was taken without force")
 	}
 }
+
+func TestUpdateThatChangesNothingKeepsTheEntryAndItsTime(t *testing.T) {
+	m := mgr()
+	before := obj(t, `{"spec":{"replicas":1}}`)
+	after := obj(t, `{"spec":{"replicas":2}}`)
+	entries, err := m.Update(before, after, nil, "kubectl-patch", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A second later the same manager sends a patch that changes nothing.
+	m.Now = func() time.Time { return time.Unix(1700000001, 0) }
+	again, err := m.Update(after, obj(t, `{"spec":{"replicas":2}}`), entries, "kubectl-patch", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(again, entries) {
+		t.Errorf("a no-op update rewrote managedFields:\nbefore %+v\nafter  %+v", entries, again)
+	}
+}
