@@ -33,13 +33,10 @@ var kubeletPaths = map[string]string{
 	"portforward": "/portForward",
 }
 
-// kubeletConnector proxies pods/log, exec, attach and portforward to
-// https://<node InternalIP>:<kubelet port> with the client certificate of
-// certFile/keyFile, or else one the apiserver issues itself from its CA
-// (nil connector without either). Anything it cannot route (no node,
-// no kubelet endpoint, an unknown container) is left to the endpoint's
-// default answers.
-func kubeletConnector(storages endpoints.StorageProvider, certs *server.Certificates, certFile, keyFile string) endpoints.Connector {
+// kubeletTransport returns the transport to kubelets: HTTPS with the
+// client certificate of certFile/keyFile, or else one the apiserver issues
+// itself from its CA, made on first use. It is nil without either.
+func kubeletTransport(certs *server.Certificates, certFile, keyFile string) func() (http.RoundTripper, error) {
 	fromFiles := certFile != "" || keyFile != ""
 	if !fromFiles && (certs == nil || certs.CA == nil) {
 		return nil
@@ -48,7 +45,7 @@ func kubeletConnector(storages endpoints.StorageProvider, certs *server.Certific
 		mu        sync.Mutex
 		transport http.RoundTripper
 	)
-	issue := func() (http.RoundTripper, error) {
+	return func() (http.RoundTripper, error) {
 		mu.Lock()
 		defer mu.Unlock()
 		if transport != nil {
@@ -56,7 +53,7 @@ func kubeletConnector(storages endpoints.StorageProvider, certs *server.Certific
 		}
 		cert, err := kubeletClientCert(certs, certFile, keyFile, fromFiles)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("kubelet client certificate: %w", err)
 		}
 		// Kubelet serving certificates are self-signed unless configured;
 		// like kube-apiserver without --kubelet-certificate-authority, do not verify them.
@@ -64,8 +61,21 @@ func kubeletConnector(storages endpoints.StorageProvider, certs *server.Certific
 			TLSClientConfig:     &tls.Config{Certificates: []tls.Certificate{cert}, InsecureSkipVerify: true}, //nolint:gosec
 			DialContext:         (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
 			TLSHandshakeTimeout: 10 * time.Second,
+			MaxIdleConnsPerHost: 4,
+			IdleConnTimeout:     90 * time.Second,
 		}
 		return transport, nil
+	}
+}
+
+// kubeletConnector proxies pods/log, exec, attach and portforward to
+// https://<node InternalIP>:<kubelet port> over issue's transport (nil
+// connector without one). Anything it cannot route (no node, no kubelet
+// endpoint, an unknown container) is left to the endpoint's default
+// answers.
+func kubeletConnector(storages endpoints.StorageProvider, issue func() (http.RoundTripper, error)) endpoints.Connector {
+	if issue == nil {
+		return nil
 	}
 	nodes := schema.GroupVersionResource{Version: "v1", Resource: "nodes"}
 	return func(ctx context.Context, info *request.Info, obj runtime.Object) (http.Handler, error) {
@@ -93,7 +103,7 @@ func kubeletConnector(storages endpoints.StorageProvider, certs *server.Certific
 		}
 		rt, err := issue()
 		if err != nil {
-			return nil, fmt.Errorf("kubelet client certificate: %w", err)
+			return nil, err
 		}
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			path := prefix + "/" + pod.Namespace + "/" + pod.Name

@@ -68,7 +68,7 @@ func TestKubeletConnectorProxiesToTheNodesKubelet(t *testing.T) {
 			DaemonEndpoints: corev1.NodeDaemonEndpoints{KubeletEndpoint: corev1.DaemonEndpoint{Port: int32(port)}}}},
 		"no-port": {ObjectMeta: metav1.ObjectMeta{Name: "no-port"}},
 	}
-	connect := kubeletConnector(storages{nodes}, &server.Certificates{CA: ca}, "", "")
+	connect := kubeletConnector(storages{nodes}, kubeletTransport(&server.Certificates{CA: ca}, "", ""))
 	pod := func(node string) *corev1.Pod {
 		return &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Namespace: "ns", Name: "p"},
 			Spec: corev1.PodSpec{NodeName: node, Containers: []corev1.Container{{Name: "c"}}}}
@@ -123,7 +123,7 @@ func TestKubeletConnectorRefusesUnknownContainers(t *testing.T) {
 	nodes := nodeStore{"n1": {ObjectMeta: metav1.ObjectMeta{Name: "n1"}, Status: corev1.NodeStatus{
 		Addresses:       []corev1.NodeAddress{{Type: corev1.NodeInternalIP, Address: "127.0.0.1"}},
 		DaemonEndpoints: corev1.NodeDaemonEndpoints{KubeletEndpoint: corev1.DaemonEndpoint{Port: 1}}}}}
-	connect := kubeletConnector(storages{nodes}, &server.Certificates{CA: ca}, "", "")
+	connect := kubeletConnector(storages{nodes}, kubeletTransport(&server.Certificates{CA: ca}, "", ""))
 	pod := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Namespace: "ns", Name: "p"},
 		Spec: corev1.PodSpec{NodeName: "n1", Containers: []corev1.Container{{Name: "a"}, {Name: "b"}}}}
 	cases := []struct{ name, query, want string }{

@@ -69,17 +69,24 @@ func newAPI(ctx context.Context, a apiConfig) (*restAPI, error) {
 		_ = closer.Close()
 		return nil, err
 	}
+	kubelet := kubeletTransport(a.certs, c.KubeletClientCertificate, c.KubeletClientKey)
+	served, err := metricsStorages(storages, kubelet, c.Logger)
+	if err != nil {
+		_ = closer.Close()
+		return nil, err
+	}
 	tables := printers.New()
 	handler := endpoints.New(endpoints.Config{
 		Scheme:              a.scheme,
 		Codecs:              a.codecs,
-		Storages:            storages,
+		Storages:            served,
 		Tables:              tables.For,
 		Enabled:             func(gv schema.GroupVersion) bool { return a.enabled.Has(gv) },
 		MinRequestTimeout:   c.MinRequestTimeout,
 		MaxRequestBodyBytes: c.MaxRequestBodyBytes,
-		Connector:           kubeletConnector(storages, a.certs, c.KubeletClientCertificate, c.KubeletClientKey),
+		Connector:           kubeletConnector(storages, kubelet),
 	})
+	handler = nodeProxy(handler, storages, kubelet)
 	serviceIP, err := server.FirstServiceIP(c.ServiceClusterIPRange)
 	if err != nil {
 		_ = closer.Close()

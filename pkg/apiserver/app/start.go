@@ -12,7 +12,6 @@ import (
 	"sync"
 	"time"
 
-	"keel.dev/api/install"
 	"keel.dev/apimachinery/pkg/runtime"
 	"keel.dev/apimachinery/pkg/runtime/schema"
 	"keel.dev/apimachinery/pkg/runtime/serializer"
@@ -153,7 +152,7 @@ func Start(ctx context.Context, cfg *Config) (_ *Running, err error) {
 	r.url = "https://" + net.JoinHostPort(clientHost(r.addr), strconv.Itoa(port))
 
 	// The API: discovery, OpenAPI and the REST handlers.
-	scheme := install.NewScheme()
+	scheme := newScheme()
 	enabled, err := discovery.ResolveRuntimeConfig(groupVersions(scheme), c.RuntimeConfig)
 	if err != nil {
 		return nil, fmt.Errorf("--runtime-config: %w", err)

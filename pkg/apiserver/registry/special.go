@@ -20,6 +20,11 @@ import (
 // specialResource returns the storage of resources that are not stored
 // objects; ok is false for ordinary resources.
 func (b *builder) specialResource(r runtime.ResourceInfo) (rest.Storage, bool) {
+	if r.Group == "metrics.k8s.io" {
+		// Computed from the kubelets, not stored: the apiserver adds
+		// these storages itself (pkg/apiserver/metricsapi).
+		return nil, true
+	}
 	switch r.GroupResource() {
 	case gr("", "bindings"):
 		return &bindingStore{podsFunc: func() *generic.Store { return b.out.stores[gr("", "pods")] }}, true

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 
 	"keel.dev/keel/pkg/controller/disruption"
 	"keel.dev/keel/pkg/controller/podautoscaler"
@@ -30,13 +31,20 @@ func startResourceQuota(ctx context.Context, c ControllerContext) (bool, error) 
 	return true, nil
 }
 
-// startHPA runs the autoscaler with the NoMetrics source until a metrics
-// pipeline is wired; autoscalers then report FailedGetResourceMetric.
+// startHPA runs the autoscaler over the metrics source of
+// --horizontal-pod-autoscaler-metrics-source (metrics.k8s.io by default).
 func startHPA(ctx context.Context, c ControllerContext) (bool, error) {
 	opts := podautoscaler.Options{Clock: c.Clock, QueueMetrics: c.QueueMetrics("horizontalpodautoscaling")}
+	source := podautoscaler.SourceMetricsAPI
 	if c.Options != nil {
 		opts.SyncPeriod = c.Options.HorizontalPodAutoscalerSyncPeriod
+		source = c.Options.HorizontalPodAutoscalerMetricsSource
 	}
+	metrics, err := podautoscaler.SourceFor(source, c.Client)
+	if err != nil {
+		return false, fmt.Errorf("--horizontal-pod-autoscaler-metrics-source: %w", err)
+	}
+	opts.Metrics = metrics
 	ctrl := podautoscaler.New(c.Client, c.Informers, opts)
 	go func() { _ = ctrl.Run(ctx, c.Workers("hpa", 5)) }()
 	return true, nil

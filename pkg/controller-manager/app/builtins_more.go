@@ -15,22 +15,24 @@ import (
 	"keel.dev/keel/pkg/controller/podgc"
 	"keel.dev/keel/pkg/controller/serviceaccount"
 	"keel.dev/keel/pkg/controller/statefulset"
+	"keel.dev/keel/pkg/controller/ttlafterfinished"
 )
 
 // moreBuiltins lists the built-in workload, node and policy controllers
 // that live beside the core ones in builtins(); one line per controller.
 func moreBuiltins() map[string]InitFunc {
 	return map[string]InitFunc{
-		"endpointslice":  startEndpointSlice,
-		"endpoints":      startEndpoints,
-		"serviceaccount": startServiceAccount,
-		"nodeipam":       startNodeIPAM,
-		"nodelifecycle":  startNodeLifecycle,
-		"job":            startJob,
-		"daemonset":      startDaemonSet,
-		"statefulset":    startStatefulSet,
-		"cronjob":        startCronJob,
-		"podgc":          startPodGC,
+		"endpointslice":      startEndpointSlice,
+		"endpoints":          startEndpoints,
+		"serviceaccount":     startServiceAccount,
+		"nodeipam":           startNodeIPAM,
+		"nodelifecycle":      startNodeLifecycle,
+		"job":                startJob,
+		"daemonset":          startDaemonSet,
+		"statefulset":        startStatefulSet,
+		"cronjob":            startCronJob,
+		"ttl-after-finished": startTTLAfterFinished,
+		"podgc":              startPodGC,
 	}
 }
 
@@ -72,6 +74,7 @@ func startNodeLifecycle(ctx context.Context, c ControllerContext) (bool, error) 
 	opts := nodelifecycle.Options{Clock: c.Clock, Recorder: recorderFor(c, "node-controller"), Metrics: c.QueueMetrics("nodelifecycle")}
 	if c.Options != nil {
 		opts.GracePeriod, opts.MonitorPeriod = c.Options.NodeMonitorGracePeriod, c.Options.NodeMonitorPeriod
+		c.Options.NodeLifecycleOptions.apply(&opts)
 	}
 	ctrl := nodelifecycle.New(c.Client, c.Informers, opts)
 	go func() { _ = ctrl.Run(ctx, c.Workers("nodelifecycle", 1)) }()
@@ -99,6 +102,12 @@ func startStatefulSet(ctx context.Context, c ControllerContext) (bool, error) {
 func startCronJob(ctx context.Context, c ControllerContext) (bool, error) {
 	ctrl := cronjob.New(c.Client, c.Informers, cronjob.Options{Clock: c.Clock, Recorder: recorderFor(c, "cronjob-controller"), Metrics: c.QueueMetrics("cronjob")})
 	go func() { _ = ctrl.Run(ctx, c.Workers("cronjob", 5)) }()
+	return true, nil
+}
+
+func startTTLAfterFinished(ctx context.Context, c ControllerContext) (bool, error) {
+	ctrl := ttlafterfinished.New(c.Client, c.Informers, ttlafterfinished.Options{Clock: c.Clock, Metrics: c.QueueMetrics("ttlafterfinished")})
+	go func() { _ = ctrl.Run(ctx, c.Workers("ttlafterfinished", 5)) }()
 	return true, nil
 }
 

@@ -72,39 +72,49 @@ type Options struct {
 	TerminatedPodGCThreshold int
 	// HorizontalPodAutoscalerSyncPeriod is the HPA resync interval.
 	HorizontalPodAutoscalerSyncPeriod time.Duration
+	// HorizontalPodAutoscalerMetricsSource picks where the HPA reads pod
+	// usage: metrics-api (metrics.k8s.io), summary (kubelets' /stats/summary
+	// through nodes/proxy) or none.
+	HorizontalPodAutoscalerMetricsSource string
 
 	// BindAddress and SecurePort serve /healthz and /metrics (plain HTTP).
 	BindAddress string
 	SecurePort  int
 	// MinResyncPeriod is the shared informer resync.
 	MinResyncPeriod time.Duration
+	// StorageOptions are the persistent volume controllers' flags.
+	StorageOptions
+	// NodeLifecycleOptions are the node eviction rate and zone flags.
+	NodeLifecycleOptions
 }
 
 // NewOptions returns the defaults.
 func NewOptions() *Options {
 	o := &Options{
-		Controllers:                       []string{"*"},
-		Concurrency:                       map[string]int{},
-		LeaderElect:                       true,
-		LeaseDuration:                     15 * time.Second,
-		RenewDeadline:                     10 * time.Second,
-		RetryPeriod:                       2 * time.Second,
-		LeaderElectNamespace:              "kube-system",
-		LeaderElectName:                   "kube-controller-manager",
-		KubeAPIQPS:                        20,
-		KubeAPIBurst:                      30,
-		CloudProvider:                     "external",
-		ClusterCIDR:                       "10.244.0.0/16",
-		AllocateNodeCIDRs:                 true,
-		NodeCIDRMaskSize:                  24,
-		NodeMonitorGracePeriod:            40 * time.Second,
-		NodeMonitorPeriod:                 5 * time.Second,
-		PodEvictionTimeout:                5 * time.Minute,
-		TerminatedPodGCThreshold:          12500,
-		HorizontalPodAutoscalerSyncPeriod: 15 * time.Second,
-		BindAddress:                       "127.0.0.1",
-		SecurePort:                        10257,
-		MinResyncPeriod:                   defaultResync,
+		Controllers:                          []string{"*"},
+		Concurrency:                          map[string]int{},
+		LeaderElect:                          true,
+		LeaseDuration:                        15 * time.Second,
+		RenewDeadline:                        10 * time.Second,
+		RetryPeriod:                          2 * time.Second,
+		LeaderElectNamespace:                 "kube-system",
+		LeaderElectName:                      "kube-controller-manager",
+		KubeAPIQPS:                           20,
+		KubeAPIBurst:                         30,
+		CloudProvider:                        "external",
+		ClusterCIDR:                          "10.244.0.0/16",
+		AllocateNodeCIDRs:                    true,
+		NodeCIDRMaskSize:                     24,
+		NodeMonitorGracePeriod:               40 * time.Second,
+		NodeMonitorPeriod:                    5 * time.Second,
+		PodEvictionTimeout:                   5 * time.Minute,
+		TerminatedPodGCThreshold:             12500,
+		HorizontalPodAutoscalerSyncPeriod:    15 * time.Second,
+		HorizontalPodAutoscalerMetricsSource: "metrics-api",
+		BindAddress:                          "127.0.0.1",
+		SecurePort:                           10257,
+		MinResyncPeriod:                      defaultResync,
+		NodeLifecycleOptions:                 defaultNodeLifecycleOptions(),
 	}
 	for _, c := range concurrencyFlags {
 		o.Concurrency[c.controller] = c.def
@@ -136,9 +146,12 @@ func (o *Options) AddFlags(fs *pflag.FlagSet) concurrencyVars {
 	fs.DurationVar(&o.PodEvictionTimeout, "pod-eviction-timeout", o.PodEvictionTimeout, "Unused; eviction follows NoExecute taints and tolerations.")
 	fs.IntVar(&o.TerminatedPodGCThreshold, "terminated-pod-gc-threshold", o.TerminatedPodGCThreshold, "Number of terminated pods kept before they are garbage collected.")
 	fs.DurationVar(&o.HorizontalPodAutoscalerSyncPeriod, "horizontal-pod-autoscaler-sync-period", o.HorizontalPodAutoscalerSyncPeriod, "How often horizontal pod autoscalers are evaluated.")
+	fs.StringVar(&o.HorizontalPodAutoscalerMetricsSource, "horizontal-pod-autoscaler-metrics-source", o.HorizontalPodAutoscalerMetricsSource, "Where the HPA reads pod usage: metrics-api (metrics.k8s.io), summary (kubelet /stats/summary through nodes/proxy) or none.")
 	fs.StringVar(&o.BindAddress, "bind-address", o.BindAddress, "Address serving /healthz and /metrics (plain HTTP).")
 	fs.IntVar(&o.SecurePort, "secure-port", o.SecurePort, "Port serving /healthz and /metrics; 0 disables serving.")
 	fs.DurationVar(&o.MinResyncPeriod, "min-resync-period", o.MinResyncPeriod, "Resync period of the shared informers.")
+	o.StorageOptions.addFlags(fs)
+	o.NodeLifecycleOptions.addFlags(fs)
 	vars := concurrencyVars{}
 	for _, c := range concurrencyFlags {
 		v := new(int)
@@ -173,6 +186,9 @@ func (o *Options) Validate(known []string) error {
 	}
 	if _, _, err := net.ParseCIDR(o.ClusterCIDR); o.ClusterCIDR != "" && err != nil {
 		return fmt.Errorf("--cluster-cidr: %w", err)
+	}
+	if err := o.NodeLifecycleOptions.validate(); err != nil {
+		return err
 	}
 	if o.LeaderElect && (o.LeaseDuration <= o.RenewDeadline || o.RenewDeadline <= o.RetryPeriod) {
 		return fmt.Errorf("leader election needs lease-duration > renew-deadline > retry-period")

@@ -2,7 +2,6 @@ package daemonset
 
 import (
 	"context"
-	"keel.dev/keel/pkg/controller/internal/worker"
 	"sync"
 	"time"
 
@@ -15,6 +14,9 @@ import (
 	"keel.dev/client/record"
 	"keel.dev/client/typed"
 	"keel.dev/client/workqueue"
+
+	"keel.dev/keel/pkg/controller/internal/worker"
+	"keel.dev/keel/pkg/controller/ownerref"
 )
 
 // Options tunes the controller.
@@ -85,15 +87,24 @@ func New(client *typed.Clientset, f *informers.Factory, opts Options) *Controlle
 				if k, ok := ownerKey(p); ok {
 					c.observe(k, -1, 0)
 					c.queue.Add(k)
+					return
 				}
+				c.enqueueAdopters(p)
 			},
 			UpdateFunc: func(old, p *corev1.Pod) {
+				if k, ok := ownerKey(old); ok {
+					if k2, ok2 := ownerKey(p); !ok2 || k2 != k {
+						c.queue.Add(k)
+					}
+				}
 				if k, ok := ownerKey(p); ok {
 					if old.DeletionTimestamp == nil && p.DeletionTimestamp != nil {
 						c.observe(k, 0, -1)
 					}
 					c.queue.Add(k)
+					return
 				}
+				c.enqueueAdopters(p)
 			},
 			DeleteFunc: func(p *corev1.Pod) {
 				if k, ok := ownerKey(p); ok {
@@ -109,9 +120,29 @@ func New(client *typed.Clientset, f *informers.Factory, opts Options) *Controlle
 			UpdateFunc: func(o, n *corev1.Node) { enqueueAll() },
 			DeleteFunc: func(*corev1.Node) { enqueueAll() },
 		}),
-		revInf,
+		revInf.AddEventHandler(informers.HandlerFuncs[*appsv1.ControllerRevision]{
+			AddFunc:    func(r *appsv1.ControllerRevision, _ bool) { c.enqueueAdopters(r) },
+			UpdateFunc: func(_, r *appsv1.ControllerRevision) { c.enqueueAdopters(r) },
+		}),
 	}
 	return c
+}
+
+// enqueueAdopters queues the daemon sets whose selector matches the
+// orphan obj (a pod or ControllerRevision).
+func (c *Controller) enqueueAdopters(obj metav1.Object) {
+	if obj.GetDeletionTimestamp() != nil || metav1.GetControllerOf(obj) != nil {
+		return
+	}
+	sets, err := c.sets.Namespace(obj.GetNamespace()).List(labels.Everything())
+	if err != nil {
+		return
+	}
+	for _, ds := range sets {
+		if ownerref.OrphanMatches(ds.Spec.Selector, obj) {
+			c.queue.Add(ds.Namespace + "/" + ds.Name)
+		}
+	}
 }
 
 func ownerKey(p *corev1.Pod) (string, bool) {

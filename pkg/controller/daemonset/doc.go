@@ -4,5 +4,7 @@
 // Kubernetes adds to every daemon pod). Pods are created with a required
 // node affinity on metadata.name so the scheduler binds them to their node.
 // Template changes roll out through ControllerRevisions with RollingUpdate
-// (maxUnavailable / maxSurge) or OnDelete.
+// (maxUnavailable / maxSurge) or OnDelete. Orphan pods and
+// ControllerRevisions the selector matches are adopted, owned ones that
+// stop matching are released (ownerref.Claimer).
 package daemonset

@@ -14,6 +14,9 @@ import (
 	metav1 "keel.dev/apimachinery/pkg/apis/meta/v1"
 	"keel.dev/apimachinery/pkg/labels"
 	"keel.dev/apimachinery/pkg/runtime"
+	"keel.dev/apimachinery/pkg/types"
+
+	"keel.dev/keel/pkg/controller/ownerref"
 )
 
 // hashAlphabet avoids vowels and look-alike characters, as Kubernetes' hashes do.
@@ -50,22 +53,14 @@ func revisionData(t *corev1.PodTemplateSpec) ([]byte, error) {
 }
 
 // ensureRevision returns the hash of the current template, creating its
-// ControllerRevision (or making it the newest) as needed, and prunes history.
-func (c *Controller) ensureRevision(ctx context.Context, ds *appsv1.DaemonSet, inUse map[string]bool) (string, error) {
+// ControllerRevision (or making it the newest) as needed, and prunes
+// history; owned are the revisions ds controls.
+func (c *Controller) ensureRevision(ctx context.Context, ds *appsv1.DaemonSet, owned []*appsv1.ControllerRevision, inUse map[string]bool) (string, error) {
 	hash := templateHash(&ds.Spec.Template, ds.Status.CollisionCount)
 	name := ds.Name + "-" + hash
-	revs, err := c.revisions.Namespace(ds.Namespace).List(labels.Everything())
-	if err != nil {
-		return "", err
-	}
-	var owned []*appsv1.ControllerRevision
 	var maxRev int64
 	var cur *appsv1.ControllerRevision
-	for _, r := range revs {
-		if ref := metav1.GetControllerOf(r); ref == nil || ref.UID != ds.UID {
-			continue
-		}
-		owned = append(owned, r)
+	for _, r := range owned {
 		maxRev = max(maxRev, r.Revision)
 		if r.Name == name {
 			cur = r
@@ -116,7 +111,49 @@ func (c *Controller) ensureRevision(ctx context.Context, ds *appsv1.DaemonSet, i
 	return hash, nil
 }
 
-func ownerRef(ds *appsv1.DaemonSet) metav1.OwnerReference {
-	t := true
-	return metav1.OwnerReference{APIVersion: "apps/v1", Kind: "DaemonSet", Name: ds.Name, UID: ds.UID, Controller: &t, BlockOwnerDeletion: &t}
+// kind is the DaemonSet's group, version and kind.
+var kind = appsv1.SchemeGroupVersion.WithKind("DaemonSet")
+
+func ownerRef(ds *appsv1.DaemonSet) metav1.OwnerReference { return ownerref.NewControllerRef(ds, kind) }
+
+// recheck reads ds from the apiserver before anything is adopted.
+func (c *Controller) recheck(ds *appsv1.DaemonSet) func(context.Context) (metav1.Object, error) {
+	return func(ctx context.Context) (metav1.Object, error) {
+		return c.client.AppsV1().DaemonSets(ds.Namespace).Get(ctx, ds.Name, metav1.GetOptions{})
+	}
+}
+
+// claimPods returns the pods of ds's namespace that ds controls, after
+// adopting matching orphans and releasing owned pods that stopped matching.
+func (c *Controller) claimPods(ctx context.Context, ds *appsv1.DaemonSet, sel labels.Selector) ([]*corev1.Pod, error) {
+	pods, err := c.pods.Namespace(ds.Namespace).List(labels.Everything())
+	if err != nil {
+		return nil, err
+	}
+	cl := ownerref.Claimer[*corev1.Pod]{Owner: ds, Kind: kind, Selector: sel, Recheck: c.recheck(ds),
+		Patch: func(ctx context.Context, p *corev1.Pod, patch []byte) (*corev1.Pod, error) {
+			return c.client.CoreV1().Pods(p.Namespace).Patch(ctx, p.Name, types.StrategicMergePatchType, patch, metav1.PatchOptions{})
+		}}
+	owned, err := cl.Claim(ctx, pods)
+	if err != nil {
+		return nil, fmt.Errorf("claim pods of daemon set %s/%s: %w", ds.Namespace, ds.Name, err)
+	}
+	return owned, nil
+}
+
+// claimRevisions is claimPods for ControllerRevisions.
+func (c *Controller) claimRevisions(ctx context.Context, ds *appsv1.DaemonSet, sel labels.Selector) ([]*appsv1.ControllerRevision, error) {
+	revs, err := c.revisions.Namespace(ds.Namespace).List(labels.Everything())
+	if err != nil {
+		return nil, err
+	}
+	cl := ownerref.Claimer[*appsv1.ControllerRevision]{Owner: ds, Kind: kind, Selector: sel, Recheck: c.recheck(ds),
+		Patch: func(ctx context.Context, r *appsv1.ControllerRevision, patch []byte) (*appsv1.ControllerRevision, error) {
+			return c.client.AppsV1().ControllerRevisions(r.Namespace).Patch(ctx, r.Name, types.StrategicMergePatchType, patch, metav1.PatchOptions{})
+		}}
+	owned, err := cl.Claim(ctx, revs)
+	if err != nil {
+		return nil, fmt.Errorf("claim revisions of daemon set %s/%s: %w", ds.Namespace, ds.Name, err)
+	}
+	return owned, nil
 }

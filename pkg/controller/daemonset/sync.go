@@ -45,7 +45,11 @@ func (c *Controller) sync(ctx context.Context, key string) error {
 	if err != nil {
 		return fmt.Errorf("selector of daemon set %s: %w", key, err)
 	}
-	all, err := c.pods.Namespace(ns).List(sel)
+	all, err := c.claimPods(ctx, ds, sel)
+	if err != nil {
+		return err
+	}
+	revs, err := c.claimRevisions(ctx, ds, sel)
 	if err != nil {
 		return err
 	}
@@ -65,7 +69,7 @@ func (c *Controller) sync(ctx context.Context, key string) error {
 	inUse := map[string]bool{}
 	var toDelete []*corev1.Pod
 	for _, p := range all {
-		if ref := metav1.GetControllerOf(p); ref == nil || ref.UID != ds.UID || p.DeletionTimestamp != nil {
+		if p.DeletionTimestamp != nil {
 			continue
 		}
 		inUse[p.Labels[appsv1.DefaultDaemonSetUniqueLabelKey]] = true
@@ -81,7 +85,7 @@ func (c *Controller) sync(ctx context.Context, key string) error {
 			st.pods = append(st.pods, p)
 		}
 	}
-	hash, err := c.ensureRevision(ctx, ds, inUse)
+	hash, err := c.ensureRevision(ctx, ds, revs, inUse)
 	if err != nil {
 		return err
 	}

@@ -2,7 +2,6 @@ package deployment
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	appsv1 "keel.dev/api/apps/v1"
@@ -14,6 +13,8 @@ import (
 	"keel.dev/client/record"
 	"keel.dev/client/typed"
 	"keel.dev/client/workqueue"
+
+	"keel.dev/keel/pkg/controller/internal/worker"
 )
 
 // Options tunes a Controller; zero values pick defaults.
@@ -126,32 +127,7 @@ func (c *Controller) podDeleted(p *corev1.Pod) {
 
 // Run starts workers and blocks until ctx is done.
 func (c *Controller) Run(ctx context.Context, workers int) error {
-	defer c.queue.ShutDown()
-	if !informers.WaitForCacheSync(ctx, c.dInf, c.rsInf, c.podInf) {
-		return errors.New("deployment: caches did not sync")
-	}
-	for range workers {
-		go func() {
-			for c.processNext(ctx) {
-			}
-		}()
-	}
-	<-ctx.Done()
-	return nil
-}
-
-func (c *Controller) processNext(ctx context.Context) bool {
-	key, shutdown := c.queue.Get()
-	if shutdown {
-		return false
-	}
-	defer c.queue.Done(key)
-	if err := c.sync(ctx, key); err != nil {
-		c.queue.AddRateLimited(key)
-		return true
-	}
-	c.queue.Forget(key)
-	return true
+	return worker.Run(ctx, "deployment", c.queue, []informers.Syncer{c.dInf, c.rsInf, c.podInf}, workers, c.sync)
 }
 
 // wrap adds the deployment key to err.

@@ -3,7 +3,6 @@ package deployment
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -77,46 +76,16 @@ func (c *Controller) claimReplicaSets(ctx context.Context, d *appsv1.Deployment,
 	if err != nil {
 		return nil, err
 	}
-	var owned []*appsv1.ReplicaSet
-	var errs []error
-	fresh := 0 // 0 unchecked, 1 ok, 2 refused
-	for _, rs := range all {
-		switch ownerref.Decide(d, sel, rs) {
-		case ownerref.Keep:
-			owned = append(owned, rs)
-		case ownerref.Adopt:
-			if fresh == 0 {
-				fresh = 2
-				if cur, err := c.cs.AppsV1().Deployments(d.Namespace).Get(ctx, d.Name, metav1.GetOptions{}); err == nil && cur.UID == d.UID && cur.DeletionTimestamp == nil {
-					fresh = 1
-				}
-			}
-			if fresh != 1 {
-				continue
-			}
-			patch, err := ownerref.AdoptPatch(ownerref.NewControllerRef(d, deploymentKind), rs.UID)
-			if err != nil {
-				return nil, err
-			}
-			got, err := c.cs.AppsV1().ReplicaSets(rs.Namespace).Patch(ctx, rs.Name, types.StrategicMergePatchType, patch, metav1.PatchOptions{})
-			if err != nil {
-				if !apierrors.IsNotFound(err) {
-					errs = append(errs, fmt.Errorf("adopt replica set %s: %w", rs.Name, err))
-				}
-				continue
-			}
-			owned = append(owned, got)
-		case ownerref.Release:
-			patch, err := ownerref.ReleasePatch(d.UID, rs.UID)
-			if err != nil {
-				return nil, err
-			}
-			if _, err := c.cs.AppsV1().ReplicaSets(rs.Namespace).Patch(ctx, rs.Name, types.StrategicMergePatchType, patch, metav1.PatchOptions{}); err != nil && !apierrors.IsNotFound(err) {
-				errs = append(errs, fmt.Errorf("release replica set %s: %w", rs.Name, err))
-			}
-		}
+	cl := ownerref.Claimer[*appsv1.ReplicaSet]{
+		Owner: d, Kind: deploymentKind, Selector: sel,
+		Recheck: func(ctx context.Context) (metav1.Object, error) {
+			return c.cs.AppsV1().Deployments(d.Namespace).Get(ctx, d.Name, metav1.GetOptions{})
+		},
+		Patch: func(ctx context.Context, rs *appsv1.ReplicaSet, patch []byte) (*appsv1.ReplicaSet, error) {
+			return c.cs.AppsV1().ReplicaSets(rs.Namespace).Patch(ctx, rs.Name, types.StrategicMergePatchType, patch, metav1.PatchOptions{})
+		},
 	}
-	return owned, errors.Join(errs...)
+	return cl.Claim(ctx, all)
 }
 
 // findNewRS returns the oldest RS whose template equals d's.

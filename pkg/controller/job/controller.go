@@ -2,18 +2,21 @@ package job
 
 import (
 	"context"
-	"keel.dev/keel/pkg/controller/internal/worker"
 	"sync"
 	"time"
 
 	batchv1 "keel.dev/api/batch/v1"
 	corev1 "keel.dev/api/core/v1"
 	metav1 "keel.dev/apimachinery/pkg/apis/meta/v1"
+	"keel.dev/apimachinery/pkg/labels"
 	"keel.dev/client/clock"
 	"keel.dev/client/informers"
 	"keel.dev/client/record"
 	"keel.dev/client/typed"
 	"keel.dev/client/workqueue"
+
+	"keel.dev/keel/pkg/controller/internal/worker"
+	"keel.dev/keel/pkg/controller/ownerref"
 )
 
 // Options tunes the controller.
@@ -81,15 +84,24 @@ func New(client *typed.Clientset, f *informers.Factory, opts Options) *Controlle
 				if k, ok := ownerKey(p); ok {
 					c.observe(k, -1, 0)
 					c.queue.Add(k)
+					return
 				}
+				c.enqueueAdopters(p)
 			},
 			UpdateFunc: func(old, p *corev1.Pod) {
+				if k, ok := ownerKey(old); ok {
+					if k2, ok2 := ownerKey(p); !ok2 || k2 != k {
+						c.queue.Add(k) // released: the old owner recounts
+					}
+				}
 				if k, ok := ownerKey(p); ok {
 					if old.DeletionTimestamp == nil && p.DeletionTimestamp != nil {
 						c.observe(k, 0, -1)
 					}
 					c.queue.Add(k)
+					return
 				}
+				c.enqueueAdopters(p)
 			},
 			DeleteFunc: func(p *corev1.Pod) {
 				if k, ok := ownerKey(p); ok {
@@ -102,6 +114,22 @@ func New(client *typed.Clientset, f *informers.Factory, opts Options) *Controlle
 		}),
 	}
 	return c
+}
+
+// enqueueAdopters queues the jobs whose selector matches the orphan p.
+func (c *Controller) enqueueAdopters(p *corev1.Pod) {
+	if p.DeletionTimestamp != nil || metav1.GetControllerOf(p) != nil {
+		return
+	}
+	jobs, err := c.jobs.Namespace(p.Namespace).List(labels.Everything())
+	if err != nil {
+		return
+	}
+	for _, j := range jobs {
+		if ownerref.OrphanMatches(j.Spec.Selector, p) {
+			c.queue.Add(j.Namespace + "/" + j.Name)
+		}
+	}
 }
 
 // ownerKey returns the key of the Job controlling p.

@@ -187,21 +187,6 @@ func TestActiveDeadline(t *testing.T) {
 	}
 }
 
-func TestTTLAfterFinished(t *testing.T) {
-	h := newHarness(t, newJob("ttl", func(j *batchv1.Job) { j.Spec.TTLSecondsAfterFinished = ptr(int32(100)) }))
-	h.settle("ttl")
-	h.finish(h.pods(running)[0], corev1.PodSucceeded)
-	h.settle("ttl")
-	h.clock.Step(99 * time.Second)
-	h.settle("ttl")
-	h.job("ttl")
-	h.clock.Step(2 * time.Second)
-	h.settle("ttl")
-	if _, err := h.cs.BatchV1().Jobs("ns").Get(h.ctx, "ttl", metav1.GetOptions{}); err == nil {
-		t.Fatal("job still exists after its TTL")
-	}
-}
-
 func TestIndexSetFormatting(t *testing.T) {
 	tests := []struct{ name, in, want string }{
 		{"ranges are collapsed", "5,1,2,3", "1-3,5"},

@@ -13,6 +13,8 @@ import (
 	metav1 "keel.dev/apimachinery/pkg/apis/meta/v1"
 	"keel.dev/apimachinery/pkg/labels"
 	"keel.dev/apimachinery/pkg/types"
+
+	"keel.dev/keel/pkg/controller/ownerref"
 )
 
 const noIndex = -1
@@ -50,27 +52,55 @@ func jobLabels(job *batchv1.Job) map[string]string {
 	}
 }
 
-// listPods returns the pods job controls.
-func (c *Controller) listPods(job *batchv1.Job) ([]*corev1.Pod, error) {
-	sel := labels.SelectorFromSet(map[string]string{batchv1.ControllerUidLabel: string(job.UID)})
-	if job.Spec.Selector != nil {
-		s, err := metav1.LabelSelectorAsSelector(job.Spec.Selector)
-		if err != nil {
-			return nil, fmt.Errorf("job selector: %w", err)
-		}
-		sel = s
+// jobSelector is the job's selector, defaulting to its controller-uid label.
+func jobSelector(job *batchv1.Job) (labels.Selector, error) {
+	if job.Spec.Selector == nil {
+		return labels.SelectorFromSet(map[string]string{batchv1.ControllerUidLabel: string(job.UID)}), nil
 	}
-	pods, err := c.pods.Namespace(job.Namespace).List(sel)
+	s, err := metav1.LabelSelectorAsSelector(job.Spec.Selector)
+	if err != nil {
+		return nil, fmt.Errorf("job selector: %w", err)
+	}
+	return s, nil
+}
+
+// claimPods returns the pods job controls, after adopting matching orphans
+// (adding the tracking finalizer) and releasing owned pods that no longer
+// match (removing it). A finished job claims nothing new.
+func (c *Controller) claimPods(ctx context.Context, job *batchv1.Job) ([]*corev1.Pod, error) {
+	sel, err := jobSelector(job)
 	if err != nil {
 		return nil, err
 	}
-	out := pods[:0:0]
-	for _, p := range pods {
-		if ref := metav1.GetControllerOf(p); ref != nil && ref.UID == job.UID {
-			out = append(out, p)
-		}
+	pods, err := c.pods.Namespace(job.Namespace).List(labels.Everything())
+	if err != nil {
+		return nil, err
 	}
-	return out, nil
+	if finishedCondition(job) != nil {
+		// A finished job neither adopts nor releases pods.
+		owned := pods[:0:0]
+		for _, p := range pods {
+			if ref := metav1.GetControllerOf(p); ref != nil && ref.UID == job.UID {
+				owned = append(owned, p)
+			}
+		}
+		return owned, nil
+	}
+	cl := ownerref.Claimer[*corev1.Pod]{
+		Owner: job, Kind: batchv1.SchemeGroupVersion.WithKind("Job"), Selector: sel,
+		Finalizers: []string{batchv1.JobTrackingFinalizer},
+		Recheck: func(ctx context.Context) (metav1.Object, error) {
+			return c.client.BatchV1().Jobs(job.Namespace).Get(ctx, job.Name, metav1.GetOptions{})
+		},
+		Patch: func(ctx context.Context, p *corev1.Pod, patch []byte) (*corev1.Pod, error) {
+			return c.client.CoreV1().Pods(p.Namespace).Patch(ctx, p.Name, types.StrategicMergePatchType, patch, metav1.PatchOptions{})
+		},
+	}
+	owned, err := cl.Claim(ctx, pods)
+	if err != nil {
+		return nil, fmt.Errorf("claim pods of job %s/%s: %w", job.Namespace, job.Name, err)
+	}
+	return owned, nil
 }
 
 // newPod builds a pod of job, for completion index ix in Indexed mode.
@@ -87,8 +117,7 @@ func newPod(job *batchv1.Job, ix int) *corev1.Pod {
 		p.Labels[k] = v
 	}
 	p.Finalizers = append(p.Finalizers, batchv1.JobTrackingFinalizer)
-	p.OwnerReferences = []metav1.OwnerReference{{APIVersion: "batch/v1", Kind: "Job", Name: job.Name, UID: job.UID,
-		Controller: ptr(true), BlockOwnerDeletion: ptr(true)}}
+	p.OwnerReferences = []metav1.OwnerReference{ownerref.NewControllerRef(job, batchv1.SchemeGroupVersion.WithKind("Job"))}
 	if ix != noIndex {
 		s := strconv.Itoa(ix)
 		p.GenerateName = job.Name + "-" + s + "-"

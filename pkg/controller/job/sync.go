@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -49,7 +50,7 @@ func (c *Controller) sync(ctx context.Context, key string) error {
 	}
 	job := cached.DeepCopy()
 	now := c.clock.Now()
-	pods, err := c.listPods(job)
+	pods, err := c.claimPods(ctx, job)
 	if err != nil {
 		return err
 	}
@@ -57,13 +58,13 @@ func (c *Controller) sync(ctx context.Context, key string) error {
 	// Count terminated pods exactly once: record them as uncounted, drop
 	// their finalizers, then add them to the counters.
 	completed := parseIndexes(job.Status.CompletedIndexes)
-	job, err = c.trackTerminated(ctx, job, pods, completed)
+	job, err = c.trackTerminated(ctx, job, pods, completed, now)
 	if err != nil {
 		return err
 	}
 
-	if done := finishedCondition(job); done != nil {
-		return c.handleTTL(ctx, job, done, now)
+	if finishedCondition(job) != nil {
+		return nil // ttl-after-finished deletes finished jobs
 	}
 
 	st := classify(job, pods)
@@ -76,13 +77,24 @@ func (c *Controller) sync(ctx context.Context, key string) error {
 			backoff = *job.Spec.BackoffLimit
 		}
 		failed := job.Status.Failed + int32(len(uncounted(job).Failed))
+		failedIx := failedIndexes(job)
+		fail := func(reason, msg string) {
+			failureTarget = setCondition(job, batchv1.JobFailureTarget, reason, msg, now)
+			c.recorder.Event(job, corev1.EventTypeWarning, reason, msg)
+		}
+		policyMsg, policyMet := successPolicyMet(job, completed)
 		switch {
-		case failed+st.restarts > backoff:
-			failureTarget = setCondition(job, batchv1.JobFailureTarget, batchv1.JobReasonBackoffLimitExceeded, msgBackoff, now)
-			c.recorder.Event(job, corev1.EventTypeWarning, batchv1.JobReasonBackoffLimitExceeded, msgBackoff)
+		case !perIndexBackoff(job) && failed+st.restarts > backoff:
+			fail(batchv1.JobReasonBackoffLimitExceeded, msgBackoff)
 		case !suspended(job) && pastDeadline(job, now):
-			failureTarget = setCondition(job, batchv1.JobFailureTarget, batchv1.JobReasonDeadlineExceeded, msgDeadline, now)
-			c.recorder.Event(job, corev1.EventTypeWarning, batchv1.JobReasonDeadlineExceeded, msgDeadline)
+			fail(batchv1.JobReasonDeadlineExceeded, msgDeadline)
+		case perIndexBackoff(job) && job.Spec.MaxFailedIndexes != nil && len(failedIx) > int(*job.Spec.MaxFailedIndexes):
+			fail(batchv1.JobReasonMaxFailedIndexesExceeded, msgMaxFailedIndexes)
+		case perIndexBackoff(job) && len(failedIx) > 0 && job.Spec.Completions != nil &&
+			len(failedIx)+len(completed) >= int(*job.Spec.Completions):
+			fail(batchv1.JobReasonFailedIndexes, msgFailedIndexes)
+		case policyMet:
+			successMet = setCondition(job, batchv1.JobSuccessCriteriaMet, batchv1.JobReasonSuccessPolicy, policyMsg, now)
 		case successReached(job, completed, len(st.active)):
 			successMet = setCondition(job, batchv1.JobSuccessCriteriaMet, batchv1.JobReasonCompletionsReached, msgCompleted, now)
 		}
@@ -99,7 +111,7 @@ func (c *Controller) sync(ctx context.Context, key string) error {
 			if failureTarget != nil {
 				setCondition(job, batchv1.JobFailed, failureTarget.Reason, failureTarget.Message, now)
 			} else {
-				setCondition(job, batchv1.JobComplete, batchv1.JobReasonCompletionsReached, msgCompleted, now)
+				setCondition(job, batchv1.JobComplete, successMet.Reason, successMet.Message, now)
 				t := metav1.NewTime(now)
 				job.Status.CompletionTime = &t
 				c.recorder.Event(job, corev1.EventTypeNormal, "Completed", "Job completed")
@@ -127,7 +139,7 @@ func (c *Controller) sync(ctx context.Context, key string) error {
 			t := metav1.NewTime(now)
 			job.Status.StartTime = &t
 		}
-		active, err := c.manage(ctx, key, job, st.active, completed)
+		active, err := c.manage(ctx, key, job, pods, st.active, completed)
 		if err != nil {
 			errs = append(errs, err)
 		}
@@ -145,12 +157,8 @@ func (c *Controller) sync(ctx context.Context, key string) error {
 		job.Status.CompletedIndexes = completed.String()
 	}
 	if !reflect.DeepEqual(job.Status, cached.Status) {
-		updated, err := c.client.BatchV1().Jobs(ns).UpdateStatus(ctx, job, metav1.UpdateOptions{})
-		if err != nil {
+		if _, err := c.client.BatchV1().Jobs(ns).UpdateStatus(ctx, job, metav1.UpdateOptions{}); err != nil {
 			return errors.Join(append(errs, fmt.Errorf("update status of job %s: %w", key, err))...)
-		}
-		if done := finishedCondition(updated); done != nil {
-			errs = append(errs, c.handleTTL(ctx, updated, done, now))
 		}
 	}
 	return errors.Join(errs...)
@@ -168,16 +176,22 @@ func podFailed(job *batchv1.Job, p *corev1.Pod) bool {
 	if p.Status.Phase == corev1.PodFailed {
 		return true
 	}
-	if job.Spec.PodReplacementPolicy != nil && *job.Spec.PodReplacementPolicy == batchv1.Failed {
-		return false
+	if job.Spec.PodFailurePolicy != nil || (job.Spec.PodReplacementPolicy != nil && *job.Spec.PodReplacementPolicy == batchv1.Failed) {
+		return false // only terminal pods are failures
 	}
 	return p.DeletionTimestamp != nil && p.Status.Phase != corev1.PodSucceeded
 }
 
 // trackTerminated moves terminated pods into the job's counters.
-func (c *Controller) trackTerminated(ctx context.Context, job *batchv1.Job, pods []*corev1.Pod, completed indexSet) (*batchv1.Job, error) {
+// A failure the podFailurePolicy ignores is dropped (its finalizer removed
+// without counting); FailJob sets FailureTarget and FailIndex (or an index
+// out of retries) marks the index failed, in the same write that records
+// the pod as uncounted.
+func (c *Controller) trackTerminated(ctx context.Context, job *batchv1.Job, pods []*corev1.Pod, completed indexSet, now time.Time) (*batchv1.Job, error) {
 	u := uncounted(job)
 	added := false
+	var ignored []*corev1.Pod
+	failedIx := failedIndexes(job)
 	byUID := map[types.UID]*corev1.Pod{}
 	for _, p := range pods {
 		byUID[p.UID] = p
@@ -189,9 +203,26 @@ func (c *Controller) trackTerminated(ctx context.Context, job *batchv1.Job, pods
 			u.Succeeded = append(u.Succeeded, p.UID)
 			added = true
 		case podFailed(job, p):
+			action, msg := failureAction(job, p)
+			if action == batchv1.PodFailurePolicyActionIgnore {
+				ignored = append(ignored, p)
+				continue
+			}
+			if action == batchv1.PodFailurePolicyActionFailJob && condition(job, batchv1.JobFailureTarget) == nil &&
+				condition(job, batchv1.JobSuccessCriteriaMet) == nil {
+				setCondition(job, batchv1.JobFailureTarget, batchv1.JobReasonPodFailurePolicy, msg, now)
+				c.recorder.Event(job, corev1.EventTypeWarning, batchv1.JobReasonPodFailurePolicy, msg)
+			}
+			if ix := podIndex(p); perIndexBackoff(job) && ix != noIndex &&
+				(action == batchv1.PodFailurePolicyActionFailIndex || failureCount(p)+1 > int(*job.Spec.BackoffLimitPerIndex)) {
+				failedIx[ix] = true
+			}
 			u.Failed = append(u.Failed, p.UID)
 			added = true
 		}
+	}
+	if perIndexBackoff(job) {
+		job.Status.FailedIndexes = ptr(failedIx.String())
 	}
 	if added {
 		updated, err := c.client.BatchV1().Jobs(job.Namespace).UpdateStatus(ctx, job, metav1.UpdateOptions{})
@@ -202,6 +233,11 @@ func (c *Controller) trackTerminated(ctx context.Context, job *batchv1.Job, pods
 		u = uncounted(job)
 	}
 	var errs []error
+	for _, p := range ignored {
+		if err := c.removeFinalizer(ctx, p); err != nil {
+			errs = append(errs, err)
+		}
+	}
 	counted := func(uid types.UID) bool {
 		p := byUID[uid]
 		if p == nil {
@@ -325,7 +361,7 @@ func setConditionStatus(job *batchv1.Job, t batchv1.JobConditionType, status cor
 
 // manage creates and deletes pods towards the wanted active count and
 // returns the pods left active.
-func (c *Controller) manage(ctx context.Context, key string, job *batchv1.Job, active []*corev1.Pod, completed indexSet) ([]*corev1.Pod, error) {
+func (c *Controller) manage(ctx context.Context, key string, job *batchv1.Job, pods, active []*corev1.Pod, completed indexSet) ([]*corev1.Pod, error) {
 	parallelism := int32(1)
 	if job.Spec.Parallelism != nil {
 		parallelism = *job.Spec.Parallelism
@@ -337,12 +373,12 @@ func (c *Controller) manage(ctx context.Context, key string, job *batchv1.Job, a
 		if job.Spec.Completions != nil {
 			total = int(*job.Spec.Completions)
 		}
-		seen := indexSet{}
+		seen, failed := indexSet{}, failedIndexes(job)
 		var keep []*corev1.Pod
 		sort.Slice(active, func(i, j int) bool { return active[i].CreationTimestamp.Before(&active[j].CreationTimestamp) })
 		for _, p := range active {
 			ix := podIndex(p)
-			if ix == noIndex || ix >= total || completed[ix] || seen[ix] {
+			if ix == noIndex || ix >= total || completed[ix] || failed[ix] || seen[ix] {
 				toDelete = append(toDelete, p)
 				continue
 			}
@@ -354,7 +390,7 @@ func (c *Controller) manage(ctx context.Context, key string, job *batchv1.Job, a
 			keep = keep[:len(keep)-1]
 		}
 		for ix := 0; ix < total && len(keep)+len(toCreate) < int(parallelism); ix++ {
-			if !completed[ix] && !seen[ix] {
+			if !completed[ix] && !failed[ix] && !seen[ix] {
 				toCreate = append(toCreate, ix)
 			}
 		}
@@ -388,7 +424,11 @@ func (c *Controller) manage(ctx context.Context, key string, job *batchv1.Job, a
 	}
 	created := 0
 	for _, ix := range toCreate {
-		p, err := c.client.CoreV1().Pods(job.Namespace).Create(ctx, newPod(job, ix), metav1.CreateOptions{})
+		pod := newPod(job, ix)
+		if ix != noIndex && perIndexBackoff(job) {
+			pod.Annotations[batchv1.JobIndexFailureCountAnnotation] = strconv.Itoa(nextFailureCount(job, pods, ix))
+		}
+		p, err := c.client.CoreV1().Pods(job.Namespace).Create(ctx, pod, metav1.CreateOptions{})
 		if err != nil {
 			c.observe(key, -1, 0)
 			errs = append(errs, fmt.Errorf("create pod of job %s: %w", key, err))
@@ -413,27 +453,4 @@ func deleteFirst(a, b *corev1.Pod) bool {
 		return !corev1.IsPodReady(a)
 	}
 	return b.CreationTimestamp.Before(&a.CreationTimestamp)
-}
-
-// handleTTL deletes a finished job once its ttlSecondsAfterFinished passed.
-func (c *Controller) handleTTL(ctx context.Context, job *batchv1.Job, done *batchv1.JobCondition, now time.Time) error {
-	if job.Spec.TTLSecondsAfterFinished == nil || job.DeletionTimestamp != nil {
-		return nil
-	}
-	finished := done.LastTransitionTime.Time
-	if job.Status.CompletionTime != nil {
-		finished = job.Status.CompletionTime.Time
-	}
-	expiry := finished.Add(time.Duration(*job.Spec.TTLSecondsAfterFinished) * time.Second)
-	if now.Before(expiry) {
-		c.queue.AddAfter(job.Namespace+"/"+job.Name, expiry.Sub(now))
-		return nil
-	}
-	bg := metav1.DeletePropagationBackground
-	err := c.client.BatchV1().Jobs(job.Namespace).Delete(ctx, job.Name, metav1.DeleteOptions{
-		PropagationPolicy: &bg, Preconditions: &metav1.Preconditions{UID: &job.UID}})
-	if err != nil && !apierrors.IsNotFound(err) {
-		return fmt.Errorf("delete expired job %s/%s: %w", job.Namespace, job.Name, err)
-	}
-	return nil
 }

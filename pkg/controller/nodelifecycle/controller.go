@@ -2,8 +2,6 @@ package nodelifecycle
 
 import (
 	"context"
-	"fmt"
-	"log/slog"
 	"sync"
 	"time"
 
@@ -15,6 +13,8 @@ import (
 	"keel.dev/client/record"
 	"keel.dev/client/typed"
 	"keel.dev/client/workqueue"
+
+	"keel.dev/keel/pkg/controller/internal/worker"
 )
 
 // LeaseNamespace holds one Lease per node, renewed by its kubelet.
@@ -25,6 +25,12 @@ const (
 	DefaultGracePeriod   = 40 * time.Second
 	DefaultMonitorPeriod = 5 * time.Second
 	DefaultEvictionRate  = 0.1
+	// DefaultSecondaryEvictionRate applies to partially disrupted zones of large clusters.
+	DefaultSecondaryEvictionRate = 0.01
+	// DefaultUnhealthyZoneThreshold is the share of not-Ready nodes that disrupts a zone.
+	DefaultUnhealthyZoneThreshold = 0.55
+	// DefaultLargeClusterSizeThreshold is the zone size above which the secondary rate applies.
+	DefaultLargeClusterSizeThreshold = 50
 )
 
 const podNodeIndex = "nodelifecycle/spec.nodeName"
@@ -35,8 +41,18 @@ type Options struct {
 	GracePeriod time.Duration
 	// MonitorPeriod is how often every node is checked (5 s).
 	MonitorPeriod time.Duration
-	// EvictionRate is the NoExecute taints added per second in one zone (0.1).
+	// EvictionRate is the NoExecute taints added per second in a healthy zone (0.1).
 	EvictionRate float64
+	// SecondaryEvictionRate is the rate in a partially disrupted zone of
+	// more than LargeClusterSizeThreshold nodes (0.01; negative means 0);
+	// smaller such zones get no new NoExecute taints.
+	SecondaryEvictionRate float64
+	// UnhealthyZoneThreshold is the share of not-Ready nodes (with more
+	// than two) that makes a zone partially disrupted (0.55).
+	UnhealthyZoneThreshold float64
+	// LargeClusterSizeThreshold is the zone size above which a partially
+	// disrupted zone still evicts, at the secondary rate (50).
+	LargeClusterSizeThreshold int
 	// Clock supplies the time (default the real clock).
 	Clock clock.Clock
 	// Recorder receives node and eviction events (optional).
@@ -58,6 +74,11 @@ type Controller struct {
 	mu     sync.Mutex
 	health map[string]*nodeHealth
 	zones  map[string]time.Time // zone → earliest time of its next NoExecute taint
+
+	zoneNodes    map[string]zoneEntry // node → zone and readiness; nil until first seeded
+	zoneStates   map[string]ZoneState
+	zoneSizes    map[string]int
+	allDisrupted bool
 }
 
 // nodeHealth is what the controller last saw of a node's heartbeats.
@@ -77,6 +98,18 @@ func New(client *typed.Clientset, f *informers.Factory, opts Options) *Controlle
 	}
 	if opts.EvictionRate <= 0 {
 		opts.EvictionRate = DefaultEvictionRate
+	}
+	switch {
+	case opts.SecondaryEvictionRate == 0:
+		opts.SecondaryEvictionRate = DefaultSecondaryEvictionRate
+	case opts.SecondaryEvictionRate < 0:
+		opts.SecondaryEvictionRate = 0 // negative: no eviction in disrupted zones
+	}
+	if opts.UnhealthyZoneThreshold <= 0 {
+		opts.UnhealthyZoneThreshold = DefaultUnhealthyZoneThreshold
+	}
+	if opts.LargeClusterSizeThreshold <= 0 {
+		opts.LargeClusterSizeThreshold = DefaultLargeClusterSizeThreshold
 	}
 	if opts.Clock == nil {
 		opts.Clock = clock.Real{}
@@ -127,43 +160,16 @@ func (c *Controller) enqueuePodNode(p *corev1.Pod) {
 	}
 }
 
-// Run monitors nodes with workers goroutines until ctx is done.
+// Run monitors nodes with workers goroutines until ctx is done; every
+// monitor period it queues every node.
 func (c *Controller) Run(ctx context.Context, workers int) error {
-	defer c.queue.ShutDown()
-	if !informers.WaitForCacheSync(ctx, c.synced...) {
-		return fmt.Errorf("nodelifecycle: wait for caches: %w", ctx.Err())
-	}
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for c.processNext(ctx) {
+	go func() {
+		for clock.Sleep(c.opts.Clock, c.opts.MonitorPeriod, ctx.Done()) {
+			nodes, _ := c.nodes.List(labels.Everything())
+			for _, n := range nodes {
+				c.queue.Add(n.Name)
 			}
-		}()
-	}
-	for clock.Sleep(c.opts.Clock, c.opts.MonitorPeriod, ctx.Done()) {
-		nodes, _ := c.nodes.List(labels.Everything())
-		for _, n := range nodes {
-			c.queue.Add(n.Name)
 		}
-	}
-	c.queue.ShutDown()
-	wg.Wait()
-	return nil
-}
-
-func (c *Controller) processNext(ctx context.Context) bool {
-	k, shutdown := c.queue.Get()
-	if shutdown {
-		return false
-	}
-	defer c.queue.Done(k)
-	if err := c.sync(ctx, k); err != nil {
-		slog.Default().Error("sync node lifecycle", "controller", "nodelifecycle", "node", k, "err", err)
-		c.queue.AddRateLimited(k)
-		return true
-	}
-	c.queue.Forget(k)
-	return true
+	}()
+	return worker.Run(ctx, "nodelifecycle", c.queue, c.synced, workers, c.sync)
 }

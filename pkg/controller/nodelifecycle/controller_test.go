@@ -24,10 +24,16 @@ type harness struct {
 
 func newHarness(t *testing.T, objs ...runtime.Object) *harness {
 	t.Helper()
+	return newHarnessWith(t, Options{}, objs...)
+}
+
+func newHarnessWith(t *testing.T, opts Options, objs ...runtime.Object) *harness {
+	t.Helper()
 	cs := fake.NewClientset(objs...)
 	fc := clock.NewFake(t0)
 	f := informers.NewFactory(cs.Clientset, 0)
-	c := New(cs.Clientset, f, Options{Clock: fc})
+	opts.Clock = fc
+	c := New(cs.Clientset, f, opts)
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(func() { cancel(); f.Shutdown() })
 	f.Start(ctx)
@@ -109,7 +115,9 @@ func TestSilentNodeIsMarkedUnknownTaintedAndEvicted(t *testing.T) {
 	exists := corev1.Toleration{Key: TaintNodeUnreachable, Operator: corev1.TolerationOpExists, Effect: corev1.TaintEffectNoExecute}
 	timed := exists
 	timed.TolerationSeconds = secs(300)
-	h := newHarness(t, readyNode("n1", "z"), lease("n1", t0),
+	// healthy (never silent: it is not synced) keeps the cluster out of
+	// full disruption, where eviction would pause.
+	h := newHarness(t, readyNode("n1", "z"), lease("n1", t0), readyNode("healthy", "z2"),
 		podOn("plain", "n1"), podOn("timed", "n1", timed), podOn("forever", "n1", exists))
 
 	h.sync(t, "n1")
@@ -204,7 +212,7 @@ func TestNoScheduleTaintsMirrorConditions(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			n := readyNode("n1", "z")
 			tc.mutate(n)
-			h := newHarness(t, n, lease("n1", t0))
+			h := newHarness(t, n, lease("n1", t0), readyNode("healthy", "z2"))
 			h.sync(t, "n1")
 			keys := taintKeys(h.node(t, "n1"))
 			if len(keys) != len(tc.want) {
@@ -220,7 +228,7 @@ func TestNoScheduleTaintsMirrorConditions(t *testing.T) {
 }
 
 func TestNoExecuteTaintingIsRateLimitedPerZone(t *testing.T) {
-	h := newHarness(t, readyNode("a", "z1"), readyNode("b", "z1"), readyNode("c", "z2"))
+	h := newHarness(t, readyNode("a", "z1"), readyNode("b", "z1"), readyNode("c", "z2"), readyNode("healthy", "z3"))
 	for _, n := range []string{"a", "b", "c"} {
 		h.sync(t, n)
 	}

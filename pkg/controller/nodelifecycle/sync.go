@@ -2,6 +2,7 @@ package nodelifecycle
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -9,6 +10,7 @@ import (
 	corev1 "keel.dev/api/core/v1"
 	apierrors "keel.dev/apimachinery/pkg/api/errors"
 	metav1 "keel.dev/apimachinery/pkg/apis/meta/v1"
+	"keel.dev/apimachinery/pkg/types"
 )
 
 // sync checks one node's heartbeats, updates its conditions and taints,
@@ -17,6 +19,9 @@ func (c *Controller) sync(ctx context.Context, name string) error {
 	node, err := c.nodes.Get("", name)
 	if apierrors.IsNotFound(err) {
 		c.forget(name)
+		c.mu.Lock()
+		c.trackNode(name, nil, c.opts.Clock.Now())
+		c.mu.Unlock()
 		return nil
 	}
 	if err != nil {
@@ -38,8 +43,12 @@ func (c *Controller) sync(ctx context.Context, name string) error {
 		c.queue.AddAfter(name, deadline.Sub(now)+time.Millisecond)
 	}
 
+	c.mu.Lock()
+	paused := c.trackNode(name, n, now)
+	c.mu.Unlock()
+
 	var wait time.Duration
-	changed, held := reconcileTaints(n, now, func() bool {
+	changed, held := reconcileTaints(n, now, paused, func() bool {
 		ok, d := c.takeZoneToken(zoneOf(n))
 		wait = d
 		return ok
@@ -106,8 +115,7 @@ func (c *Controller) evictPods(ctx context.Context, node *corev1.Node, now time.
 			continue
 		}
 		c.opts.Recorder.Eventf(p, corev1.EventTypeNormal, "TaintManagerEviction", "Marking for deletion Pod %s/%s", p.Namespace, p.Name)
-		err := c.client.CoreV1().Pods(p.Namespace).Delete(ctx, p.Name, metav1.DeleteOptions{})
-		if err != nil && !apierrors.IsNotFound(err) {
+		if err := c.evict(ctx, p, now); err != nil {
 			errs = append(errs, fmt.Errorf("evict pod %s/%s from node %q: %w", p.Namespace, p.Name, node.Name, err))
 		}
 	}
@@ -116,6 +124,41 @@ func (c *Controller) evictPods(ctx context.Context, node *corev1.Node, now time.
 	}
 	return errors.Join(errs...)
 }
+
+// evict marks p with the DisruptionTarget condition (so that a Job's
+// podFailurePolicy can tell an eviction from a crash) and deletes it.
+func (c *Controller) evict(ctx context.Context, p *corev1.Pod, now time.Time) error {
+	pods := c.client.CoreV1().Pods(p.Namespace)
+	if _, cond := corev1.GetPodCondition(&p.Status, corev1.DisruptionTarget); cond == nil || cond.Status != corev1.ConditionTrue {
+		patch, err := json.Marshal(map[string]any{
+			"metadata": map[string]any{"uid": p.UID},
+			"status": map[string]any{"conditions": []corev1.PodCondition{{
+				Type: corev1.DisruptionTarget, Status: corev1.ConditionTrue, Reason: ReasonDeletionByTaintManager,
+				Message: "Taint manager: deleting due to NoExecute taint", LastTransitionTime: metav1.NewTime(now),
+			}}},
+		})
+		if err != nil {
+			return err
+		}
+		_, err = pods.Patch(ctx, p.Name, types.StrategicMergePatchType, patch, metav1.PatchOptions{}, "status")
+		if apierrors.IsNotFound(err) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("add DisruptionTarget condition: %w", err)
+		}
+	}
+	uid := p.UID
+	err := pods.Delete(ctx, p.Name, metav1.DeleteOptions{Preconditions: &metav1.Preconditions{UID: &uid}})
+	if err != nil && !apierrors.IsNotFound(err) && !apierrors.IsConflict(err) {
+		return err
+	}
+	return nil
+}
+
+// ReasonDeletionByTaintManager is the reason of the DisruptionTarget
+// condition set on pods evicted for a NoExecute taint.
+const ReasonDeletionByTaintManager = "DeletionByTaintManager"
 
 // toleration reports whether the pod tolerates every taint and, if so, the
 // smallest tolerationSeconds of the tolerations used (-1 for forever).

@@ -68,10 +68,14 @@ func isNodeNoExecute(t corev1.Taint) bool {
 
 // reconcileTaints rewrites node.Spec.Taints to carry the wanted controller
 // taints. A new NoExecute taint on a node that has none yet is added only
-// when allowNoExecute says so; it returns whether the taints changed and
-// whether such a taint was held back.
-func reconcileTaints(node *corev1.Node, now time.Time, allowNoExecute func() bool) (changed, held bool) {
+// when allowNoExecute says so; with paused (every zone fully disrupted) the
+// not-ready and unreachable NoExecute taints are removed instead. It
+// returns whether the taints changed and whether a taint was held back.
+func reconcileTaints(node *corev1.Node, now time.Time, paused bool, allowNoExecute func() bool) (changed, held bool) {
 	want := wantedTaints(node)
+	if paused {
+		want = slices.DeleteFunc(want, isNodeNoExecute)
+	}
 	var out []corev1.Taint
 	hadNoExecute := slices.ContainsFunc(node.Spec.Taints, isNodeNoExecute)
 	for _, t := range node.Spec.Taints {
@@ -112,11 +116,15 @@ func (c *Controller) takeZoneToken(zone string) (bool, time.Duration) {
 	now := c.opts.Clock.Now()
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	rate := c.zoneRate(zone)
+	if rate <= 0 {
+		return false, c.opts.MonitorPeriod
+	}
 	next := c.zones[zone]
 	if now.Before(next) {
 		return false, next.Sub(now)
 	}
-	c.zones[zone] = now.Add(time.Duration(float64(time.Second) / c.opts.EvictionRate))
+	c.zones[zone] = now.Add(time.Duration(float64(time.Second) / rate))
 	return true, 0
 }
 

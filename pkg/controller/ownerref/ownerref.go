@@ -24,13 +24,17 @@ func NewControllerRef(owner metav1.Object, gvk schema.GroupVersionKind) metav1.O
 	}
 }
 
-// AdoptPatch is a strategic merge patch adding ref to the object whose UID
-// is uid (the UID acts as a precondition).
-func AdoptPatch(ref metav1.OwnerReference, uid types.UID) ([]byte, error) {
-	p := map[string]any{"metadata": map[string]any{
+// AdoptPatch is a strategic merge patch adding ref (and finalizers, if
+// any) to the object whose UID is uid (the UID acts as a precondition).
+func AdoptPatch(ref metav1.OwnerReference, uid types.UID, finalizers ...string) ([]byte, error) {
+	meta := map[string]any{
 		"ownerReferences": []metav1.OwnerReference{ref},
 		"uid":             uid,
-	}}
+	}
+	if len(finalizers) > 0 {
+		meta["finalizers"] = finalizers
+	}
+	p := map[string]any{"metadata": meta}
 	b, err := json.Marshal(p)
 	if err != nil {
 		return nil, fmt.Errorf("build adopt patch: %w", err)
@@ -39,12 +43,16 @@ func AdoptPatch(ref metav1.OwnerReference, uid types.UID) ([]byte, error) {
 }
 
 // ReleasePatch is a strategic merge patch removing the ownerReference with
-// ownerUID from the object whose UID is uid.
-func ReleasePatch(ownerUID, uid types.UID) ([]byte, error) {
-	p := map[string]any{"metadata": map[string]any{
+// ownerUID (and finalizers, if any) from the object whose UID is uid.
+func ReleasePatch(ownerUID, uid types.UID, finalizers ...string) ([]byte, error) {
+	meta := map[string]any{
 		"ownerReferences": []map[string]any{{"$patch": "delete", "uid": ownerUID}},
 		"uid":             uid,
-	}}
+	}
+	if len(finalizers) > 0 {
+		meta["$deleteFromPrimitiveList/finalizers"] = finalizers
+	}
+	p := map[string]any{"metadata": meta}
 	b, err := json.Marshal(p)
 	if err != nil {
 		return nil, fmt.Errorf("build release patch: %w", err)

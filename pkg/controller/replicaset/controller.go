@@ -2,7 +2,6 @@ package replicaset
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -15,6 +14,8 @@ import (
 	"keel.dev/client/record"
 	"keel.dev/client/typed"
 	"keel.dev/client/workqueue"
+
+	"keel.dev/keel/pkg/controller/internal/worker"
 )
 
 // BurstReplicas is the most pods created or deleted in one sync.
@@ -181,39 +182,16 @@ func (c *Controller) podDeleted(p *corev1.Pod) {
 // Run starts workers and blocks until ctx is done; it returns an error if
 // the caches never sync.
 func (c *Controller) Run(ctx context.Context, workers int) error {
-	defer c.queue.ShutDown()
-	if !informers.WaitForCacheSync(ctx, syncer(c.src.synced), c.pods) {
-		return errors.New("replicaset: caches did not sync")
+	name := "replicaset"
+	if c.src.kind().Kind == "ReplicationController" {
+		name = "replicationcontroller"
 	}
-	for range workers {
-		go c.worker(ctx)
-	}
-	<-ctx.Done()
-	return nil
+	return worker.Run(ctx, name, c.queue, []informers.Syncer{syncer(c.src.synced), c.pods}, workers, c.sync)
 }
 
 type syncer func() bool
 
 func (s syncer) HasSynced() bool { return s() }
-
-func (c *Controller) worker(ctx context.Context) {
-	for c.processNext(ctx) {
-	}
-}
-
-func (c *Controller) processNext(ctx context.Context) bool {
-	key, shutdown := c.queue.Get()
-	if shutdown {
-		return false
-	}
-	defer c.queue.Done(key)
-	if err := c.sync(ctx, key); err != nil {
-		c.queue.AddRateLimited(key)
-		return true
-	}
-	c.queue.Forget(key)
-	return true
-}
 
 // errorf wraps err with the owner key.
 func errorf(key string, err error) error { return fmt.Errorf("sync %s: %w", key, err) }

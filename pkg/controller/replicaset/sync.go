@@ -83,52 +83,14 @@ func activePods(pods []*corev1.Pod) []*corev1.Pod {
 // claimPods returns the pods rs owns after adopting matching orphans and
 // releasing owned pods that no longer match.
 func (c *Controller) claimPods(ctx context.Context, rs *appsv1.ReplicaSet, sel labels.Selector, pods []*corev1.Pod) ([]*corev1.Pod, error) {
-	var owned []*corev1.Pod
-	var errs []error
-	checked := false
-	canAdopt := func() bool {
-		if !checked {
-			checked = true
-			fresh, err := c.src.fresh(ctx, rs.Namespace, rs.Name)
-			if err != nil || fresh.UID != rs.UID || fresh.DeletionTimestamp != nil {
-				rs = nil
-			}
-		}
-		return rs != nil
+	cl := ownerref.Claimer[*corev1.Pod]{
+		Owner: rs, Kind: c.src.kind(), Selector: sel,
+		Recheck: func(ctx context.Context) (metav1.Object, error) { return c.src.fresh(ctx, rs.Namespace, rs.Name) },
+		Patch: func(ctx context.Context, p *corev1.Pod, patch []byte) (*corev1.Pod, error) {
+			return c.cs.CoreV1().Pods(p.Namespace).Patch(ctx, p.Name, types.StrategicMergePatchType, patch, metav1.PatchOptions{})
+		},
 	}
-	owner := rs
-	for _, p := range pods {
-		switch ownerref.Decide(owner, sel, p) {
-		case ownerref.Keep:
-			owned = append(owned, p)
-		case ownerref.Adopt:
-			if !canAdopt() {
-				continue
-			}
-			patch, err := ownerref.AdoptPatch(ownerref.NewControllerRef(owner, c.src.kind()), p.UID)
-			if err != nil {
-				return nil, err
-			}
-			adopted, err := c.cs.CoreV1().Pods(p.Namespace).Patch(ctx, p.Name, types.StrategicMergePatchType, patch, metav1.PatchOptions{})
-			if err != nil {
-				if !apierrors.IsNotFound(err) {
-					errs = append(errs, fmt.Errorf("adopt pod %s: %w", p.Name, err))
-				}
-				continue
-			}
-			owned = append(owned, adopted)
-		case ownerref.Release:
-			patch, err := ownerref.ReleasePatch(owner.UID, p.UID)
-			if err != nil {
-				return nil, err
-			}
-			if _, err := c.cs.CoreV1().Pods(p.Namespace).Patch(ctx, p.Name, types.StrategicMergePatchType, patch, metav1.PatchOptions{}); err != nil &&
-				!apierrors.IsNotFound(err) && !apierrors.IsInvalid(err) {
-				errs = append(errs, fmt.Errorf("release pod %s: %w", p.Name, err))
-			}
-		}
-	}
-	return owned, errors.Join(errs...)
+	return cl.Claim(ctx, pods)
 }
 
 // manageReplicas creates or deletes pods so that len(pods) approaches the

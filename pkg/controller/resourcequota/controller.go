@@ -3,8 +3,6 @@ package resourcequota
 import (
 	"context"
 	"fmt"
-	"log/slog"
-	"sync"
 	"time"
 
 	corev1 "keel.dev/api/core/v1"
@@ -15,6 +13,8 @@ import (
 	"keel.dev/client/informers"
 	"keel.dev/client/typed"
 	"keel.dev/client/workqueue"
+
+	"keel.dev/keel/pkg/controller/internal/worker"
 )
 
 // DefaultResyncPeriod is how often every quota is recomputed regardless of events.
@@ -90,37 +90,22 @@ func New(client *typed.Clientset, f *informers.Factory, opts Options) *Controlle
 // Run processes namespaces with workers goroutines until ctx is done, and
 // queues every quota's namespace each resync period.
 func (c *Controller) Run(ctx context.Context, workers int) error {
-	defer c.queue.ShutDown()
-	if !informers.WaitForCacheSync(ctx, c.synced...) {
-		return fmt.Errorf("resourcequota: wait for caches: %w", ctx.Err())
-	}
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for c.processNext(ctx) {
-			}
-		}()
-	}
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for {
-			t := c.clock.NewTimer(c.resync)
-			select {
-			case <-ctx.Done():
-				t.Stop()
-				return
-			case <-t.C():
-				c.enqueueAll()
-			}
+	go c.resyncLoop(ctx)
+	return worker.Run(ctx, "resourcequota", c.queue, c.synced, workers, c.sync)
+}
+
+// resyncLoop queues every quota's namespace each resync period until ctx ends.
+func (c *Controller) resyncLoop(ctx context.Context) {
+	for {
+		t := c.clock.NewTimer(c.resync)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-t.C():
+			c.enqueueAll()
 		}
-	}()
-	<-ctx.Done()
-	c.queue.ShutDown()
-	wg.Wait()
-	return nil
+	}
 }
 
 // enqueueAll queues every namespace holding a quota.
@@ -132,21 +117,6 @@ func (c *Controller) enqueueAll() {
 	for _, q := range qs {
 		c.queue.Add(q.Namespace)
 	}
-}
-
-func (c *Controller) processNext(ctx context.Context) bool {
-	k, shutdown := c.queue.Get()
-	if shutdown {
-		return false
-	}
-	defer c.queue.Done(k)
-	if err := c.sync(ctx, k); err != nil {
-		slog.Default().Error("sync resource quotas", "controller", "resourcequota", "namespace", k, "err", err)
-		c.queue.AddRateLimited(k)
-		return true
-	}
-	c.queue.Forget(k)
-	return true
 }
 
 // sync recomputes every quota of namespace ns.
@@ -162,7 +132,7 @@ func (c *Controller) sync(ctx context.Context, ns string) error {
 	objs.ResourceQuotas = quotas
 	for _, cached := range quotas {
 		hard := cached.Spec.Hard
-		used := Usage(hard, objs)
+		used := QuotaUsage(cached, objs)
 		if equalLists(cached.Status.Hard, hard) && equalLists(cached.Status.Used, used) {
 			continue
 		}

@@ -2,7 +2,6 @@ package statefulset
 
 import (
 	"context"
-	"keel.dev/keel/pkg/controller/internal/worker"
 
 	appsv1 "keel.dev/api/apps/v1"
 	corev1 "keel.dev/api/core/v1"
@@ -12,6 +11,8 @@ import (
 	"keel.dev/client/record"
 	"keel.dev/client/typed"
 	"keel.dev/client/workqueue"
+
+	"keel.dev/keel/pkg/controller/internal/worker"
 )
 
 // Options tunes the controller.
@@ -60,7 +61,9 @@ func New(client *typed.Clientset, f *informers.Factory, opts Options) *Controlle
 	enqueuePod := func(p *corev1.Pod) {
 		if ref := metav1.GetControllerOf(p); ref != nil && ref.Kind == "StatefulSet" && ref.APIVersion == "apps/v1" {
 			c.queue.Add(p.Namespace + "/" + ref.Name)
+			return
 		}
+		c.enqueueAdopters(p)
 	}
 	c.synced = []informers.Syncer{
 		setInf.AddEventHandler(informers.HandlerFuncs[*appsv1.StatefulSet]{
@@ -68,11 +71,20 @@ func New(client *typed.Clientset, f *informers.Factory, opts Options) *Controlle
 			UpdateFunc: func(_, s *appsv1.StatefulSet) { c.queue.Add(s.Namespace + "/" + s.Name) },
 		}),
 		podInf.AddEventHandler(informers.HandlerFuncs[*corev1.Pod]{
-			AddFunc:    func(p *corev1.Pod, _ bool) { enqueuePod(p) },
-			UpdateFunc: func(_, p *corev1.Pod) { enqueuePod(p) },
+			AddFunc: func(p *corev1.Pod, _ bool) { enqueuePod(p) },
+			UpdateFunc: func(old, p *corev1.Pod) {
+				if ref := metav1.GetControllerOf(old); ref != nil && ref.Kind == "StatefulSet" && metav1.GetControllerOf(p) == nil {
+					c.queue.Add(old.Namespace + "/" + ref.Name) // released
+				}
+				enqueuePod(p)
+			},
 			DeleteFunc: enqueuePod,
 		}),
-		pvcInf, revInf,
+		pvcInf,
+		revInf.AddEventHandler(informers.HandlerFuncs[*appsv1.ControllerRevision]{
+			AddFunc:    func(r *appsv1.ControllerRevision, _ bool) { c.enqueueAdopters(r) },
+			UpdateFunc: func(_, r *appsv1.ControllerRevision) { c.enqueueAdopters(r) },
+		}),
 	}
 	return c
 }

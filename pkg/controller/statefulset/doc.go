@@ -6,4 +6,6 @@
 // ordinal down; Parallel does both at once. Template changes are recorded as
 // ControllerRevisions and rolled out from the highest ordinal down to the
 // partition, one pod at a time (RollingUpdate), or on deletion (OnDelete).
+// Orphan pods and ControllerRevisions the selector matches are adopted,
+// owned ones that stop matching are released (ownerref.Claimer).
 package statefulset

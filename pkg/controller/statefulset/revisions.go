@@ -14,6 +14,8 @@ import (
 	metav1 "keel.dev/apimachinery/pkg/apis/meta/v1"
 	"keel.dev/apimachinery/pkg/labels"
 	"keel.dev/apimachinery/pkg/runtime"
+
+	"keel.dev/keel/pkg/controller/ownerref"
 )
 
 const hashAlphabet = "bcdfghjklmnpqrstvwxz2456789"
@@ -98,10 +100,9 @@ func (c *Controller) ensureRevision(ctx context.Context, set *appsv1.StatefulSet
 	for k, v := range set.Spec.Template.Labels {
 		lbls[k] = v
 	}
-	t := true
 	rev := &appsv1.ControllerRevision{
-		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: set.Namespace, Labels: lbls, OwnerReferences: []metav1.OwnerReference{
-			{APIVersion: "apps/v1", Kind: "StatefulSet", Name: set.Name, UID: set.UID, Controller: &t, BlockOwnerDeletion: &t}}},
+		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: set.Namespace, Labels: lbls,
+			OwnerReferences: []metav1.OwnerReference{ownerref.NewControllerRef(set, kind)}},
 		Data: runtime.RawExtension{Raw: data}, Revision: maxRev + 1,
 	}
 	if _, err := c.client.AppsV1().ControllerRevisions(set.Namespace).Create(ctx, rev, metav1.CreateOptions{}); err != nil && !apierrors.IsAlreadyExists(err) {

@@ -33,11 +33,11 @@ func (c *Controller) sync(ctx context.Context, key string) error {
 	if err != nil {
 		return fmt.Errorf("selector of stateful set %s: %w", key, err)
 	}
-	all, err := c.pods.Namespace(ns).List(sel)
+	all, err := c.claimPods(ctx, set, sel)
 	if err != nil {
 		return err
 	}
-	revs, err := c.revisionsOf(set)
+	revs, err := c.claimRevisions(ctx, set, sel)
 	if err != nil {
 		return err
 	}
