@@ -89,6 +89,13 @@ func (s *Scheduler) OnNodeDelete(_ context.Context, node *corev1.Node) {
 	}
 }
 
+// OnClusterEvent requeues the unschedulable pods whose rejecting plugins
+// registered ev; the wiring calls it for objects the cache does not hold
+// (claims, volumes, storage classes).
+func (s *Scheduler) OnClusterEvent(ev framework.ClusterEvent) {
+	s.Queue.MoveAllToActiveOrBackoffQueue(ev, nil)
+}
+
 // OnNamespace records a namespace's labels (nil labels forget it).
 func (s *Scheduler) OnNamespace(ns string, labels map[string]string) {
 	s.Cache.SetNamespaceLabels(ns, labels)

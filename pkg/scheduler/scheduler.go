@@ -55,14 +55,33 @@ type Options struct {
 	Binder    framework.Binder
 	Evictor   framework.Evictor
 	PDBs      framework.PDBLister
+	// Volumes and Claims serve VolumeBinding; nil when the scheduler
+	// watches no claims (pods with claims then fail their cycle).
+	Volumes framework.VolumeLister
+	Claims  framework.ClaimWriter
+	// Workloads gives PodTopologySpread the selectors of default spreading;
+	// nil means pods get no default constraints.
+	Workloads framework.WorkloadLister
 	Status    PodStatusUpdater
 	Recorder  EventRecorder
 	Metrics   Metrics
 	Clock     Clock
 	// AssumedPodTTL defaults to cache.DefaultAssumedPodTTL; negative means never expire.
 	AssumedPodTTL time.Duration
-	Logger        *slog.Logger
+	// MaxInFlightBindings bounds the binding cycles running at once; the
+	// loop waits for a free slot before starting another (0: the default,
+	// DefaultMaxInFlightBindings). Pods parked by a Permit plugin take their
+	// slot only once allowed, so gangs can still assemble.
+	MaxInFlightBindings int
+	Logger              *slog.Logger
 }
+
+// DefaultMaxInFlightBindings is the default bound on concurrent binding
+// cycles. Scheduling faster than the apiserver accepts bindings gains
+// nothing: the excess goroutines only hold stacks, requests and pod copies
+// (at 5,000 pending pods they were most of the scheduler's memory), and
+// past the apiserver's 250 HTTP/2 streams they open more connections.
+const DefaultMaxInFlightBindings = 200
 
 // Scheduler is the scheduling loop with its cache, queue and profiles.
 type Scheduler struct {
@@ -74,6 +93,7 @@ type Scheduler struct {
 	snapshot  *framework.Snapshot
 	algorithm *schedule.Algorithm
 	bindWG    sync.WaitGroup
+	bindSlots chan struct{}
 	log       *slog.Logger
 }
 
@@ -96,6 +116,9 @@ func New(ctx context.Context, opts Options) (*Scheduler, error) {
 	if ttl == 0 {
 		ttl = cache.DefaultAssumedPodTTL
 	}
+	if opts.MaxInFlightBindings <= 0 {
+		opts.MaxInFlightBindings = DefaultMaxInFlightBindings
+	}
 	registry := plugins.NewInTreeRegistry()
 	if err := registry.Merge(opts.OutOfTree); err != nil {
 		return nil, err
@@ -104,6 +127,7 @@ func New(ctx context.Context, opts Options) (*Scheduler, error) {
 		Cache:     cache.New(ttl, opts.Clock),
 		Profiles:  map[string]*fwruntime.Framework{},
 		opts:      opts,
+		bindSlots: make(chan struct{}, opts.MaxInFlightBindings),
 		snapshot:  framework.NewEmptySnapshot(),
 		algorithm: schedule.New(opts.Config.PercentageOfNodesToScore),
 		log:       opts.Logger,
@@ -113,7 +137,10 @@ func New(ctx context.Context, opts Options) (*Scheduler, error) {
 		Snapshot:     s.snapshot,
 		Parallelizer: framework.NewParallelizer(int(opts.Config.Parallelism)),
 		Nominator:    nominator,
-		API:          framework.ClusterAPI{Binder: opts.Binder, Evictor: opts.Evictor, PDBs: opts.PDBs},
+		API: framework.ClusterAPI{
+			Binder: opts.Binder, Evictor: opts.Evictor, PDBs: opts.PDBs,
+			Volumes: opts.Volumes, Claims: opts.Claims, Workloads: opts.Workloads,
+		},
 	}
 	events := map[string][]framework.ClusterEvent{}
 	var less func(a, b *framework.QueuedPodInfo) bool
@@ -239,7 +266,11 @@ func (s *Scheduler) ScheduleOne(ctx context.Context) *corev1.Pod {
 		s.fail(ctx, fwk, qp, err, nominated, cycle, start)
 		return pod
 	}
-	assumed := pod.DeepCopy()
+	// A shallow copy: nothing in the scheduler writes to a pod, so the
+	// assumed pod shares the informer's maps and slices (a deep copy per
+	// pending pod was a large part of the heap while clearing a backlog).
+	shallow := *pod
+	assumed := &shallow
 	assumed.Spec.NodeName = result.SuggestedHost
 	if err := s.Cache.AssumePod(assumed); err != nil {
 		s.fail(ctx, fwk, qp, err, nil, cycle, start)
@@ -257,21 +288,48 @@ func (s *Scheduler) ScheduleOne(ctx context.Context) *corev1.Pod {
 		s.fail(ctx, fwk, qp, statusError(st, qp), nil, cycle, start)
 		return pod
 	}
-	if st := fwk.RunPermitPlugins(ctx, state, assumed, host); !st.IsSuccess() && !st.IsWait() {
+	permit := fwk.RunPermitPlugins(ctx, state, assumed, host)
+	if !permit.IsSuccess() && !permit.IsWait() {
 		undo()
-		s.fail(ctx, fwk, qp, statusError(st, qp), nil, cycle, start)
+		s.fail(ctx, fwk, qp, statusError(permit, qp), nil, cycle, start)
+		return pod
+	}
+	// A pod allowed right away takes its binding slot here, holding the
+	// loop back while every slot is busy; a waiting pod takes it once allowed.
+	holdsSlot := !permit.IsWait()
+	if holdsSlot && !s.acquireBindSlot(ctx) {
+		// Only when the scheduler stops: the pod stays pending for the next leader.
+		undo()
+		s.Queue.Done(pod)
 		return pod
 	}
 	s.Queue.DeleteNominatedPodIfExists(pod)
 	s.bindWG.Add(1)
 	go func() {
 		defer s.bindWG.Done()
-		s.bindingCycle(ctx, fwk, state, qp, assumed, host, cycle, start, undo)
+		s.bindingCycle(ctx, fwk, state, qp, assumed, host, cycle, start, undo, holdsSlot)
 	}()
 	return pod
 }
 
-func (s *Scheduler) bindingCycle(ctx context.Context, fwk *fwruntime.Framework, state *framework.CycleState, qp *framework.QueuedPodInfo, assumed *corev1.Pod, host string, cycle int64, start time.Time, undo func()) {
+// acquireBindSlot waits for a free binding slot; false when ctx ended first.
+func (s *Scheduler) acquireBindSlot(ctx context.Context) bool {
+	select {
+	case s.bindSlots <- struct{}{}:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+func (s *Scheduler) releaseBindSlot() { <-s.bindSlots }
+
+func (s *Scheduler) bindingCycle(ctx context.Context, fwk *fwruntime.Framework, state *framework.CycleState, qp *framework.QueuedPodInfo, assumed *corev1.Pod, host string, cycle int64, start time.Time, undo func(), holdsSlot bool) {
+	defer func() {
+		if holdsSlot {
+			s.releaseBindSlot()
+		}
+	}()
 	failBinding := func(st *framework.Status) {
 		undo()
 		s.Queue.MoveAllToActiveOrBackoffQueue(framework.EventAssignedPodDelete, nil)
@@ -280,6 +338,12 @@ func (s *Scheduler) bindingCycle(ctx context.Context, fwk *fwruntime.Framework, 
 	if st := fwk.WaitOnPermit(ctx, assumed); !st.IsSuccess() {
 		failBinding(st)
 		return
+	}
+	if !holdsSlot {
+		if holdsSlot = s.acquireBindSlot(ctx); !holdsSlot {
+			failBinding(framework.AsStatus(ctx.Err()))
+			return
+		}
 	}
 	if st := fwk.RunPreBindPlugins(ctx, state, assumed, host); !st.IsSuccess() {
 		failBinding(st)

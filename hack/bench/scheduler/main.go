@@ -17,7 +17,9 @@
 // nodes cleared from a cold start; 1,000 pods with required pod
 // anti-affinity on 1,000 nodes; 5,000 pods spread by zone (maxSkew 1) on
 // 1,000 nodes. Each scenario is bounded by -scenario-timeout, the run by
-// -timeout.
+// -timeout. -runtime-stats also prints the scheduler's peak goroutines,
+// heap and stacks in use (scraped from its /metrics), to tell where RSS
+// goes; -profile-dir saves heap profiles.
 package main
 
 import (
@@ -39,6 +41,7 @@ func main() {
 	keep := flag.Bool("keep", false, "keep the temporary directories (etcd data, logs)")
 	memLimit := flag.String("scheduler-gomemlimit", "", "GOMEMLIMIT of the scheduler process (e.g. 100MiB; default: unset)")
 	profiles := flag.String("profile-dir", "", "write the scheduler's heap profiles (half-way and at the end of each scenario) into this directory")
+	stats := flag.Bool("runtime-stats", false, "sample the scheduler's /metrics and print its peak goroutines, heap and stack in use per scenario")
 	flag.Parse()
 
 	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
@@ -50,7 +53,7 @@ func main() {
 			continue
 		}
 		sctx, scancel := context.WithTimeout(ctx, *perScenario)
-		r, err := runScenario(sctx, sc, env{apiserver: *apiserver, scheduler: *scheduler, qps: *qps, keep: *keep, profiles: *profiles, memLimit: *memLimit})
+		r, err := runScenario(sctx, sc, env{apiserver: *apiserver, scheduler: *scheduler, qps: *qps, keep: *keep, profiles: *profiles, memLimit: *memLimit, stats: *stats})
 		scancel()
 		if err != nil {
 			fmt.Fprintf(os.Stderr, "scheduler-bench: %s: %v\n", sc.name, err)
@@ -58,6 +61,9 @@ func main() {
 		}
 		results = append(results, r)
 		printResults(os.Stdout, results[len(results)-1:], len(results) == 1)
+		if *stats {
+			fmt.Printf("  runtime peaks: %s\n", r.peaks)
+		}
 	}
 	fmt.Println()
 	printResults(os.Stdout, results, true)

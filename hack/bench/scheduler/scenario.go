@@ -55,6 +55,7 @@ type env struct {
 	keep                 bool
 	profiles             string
 	memLimit             string
+	stats                bool
 }
 
 // result is one scenario's figures.
@@ -64,6 +65,7 @@ type result struct {
 	elapsed        time.Duration
 	p50, p99       time.Duration
 	rssEnd, rssMax int64
+	peaks          *runtimePeaks
 	err            error
 }
 
@@ -127,6 +129,37 @@ func runScenario(ctx context.Context, sc scenario, e env) (res result, err error
 	created := make([]time.Time, sc.pods)
 	var sched *process
 	var metricsURL string
+	var rssMax atomic.Int64
+	sampleDone := make(chan struct{})
+	defer func() {
+		select {
+		case <-sampleDone:
+		default:
+			close(sampleDone)
+		}
+	}()
+	// sample records the scheduler's RSS (and, with -runtime-stats, its Go
+	// runtime peaks) from its start, pods being created or not.
+	sample := func() {
+		go func() {
+			t := time.NewTicker(250 * time.Millisecond)
+			defer t.Stop()
+			for {
+				if r, _ := sched.memory(); r > rssMax.Load() {
+					rssMax.Store(r)
+				}
+				select {
+				case <-sampleDone:
+					return
+				case <-t.C:
+				}
+			}
+		}()
+		if e.stats {
+			res.peaks = &runtimePeaks{}
+			go res.peaks.run(metricsURL, 100*time.Millisecond, sampleDone)
+		}
+	}
 	startScheduler := func() error {
 		mport, err := freePort()
 		if err != nil {
@@ -144,7 +177,11 @@ func runScenario(ctx context.Context, sc scenario, e env) (res result, err error
 			return err
 		}
 		metricsURL = "http://127.0.0.1:" + strconv.Itoa(mport)
-		return sched.waitHTTP(ctx, metricsURL+"/healthz", 120*time.Second)
+		if err := sched.waitHTTP(ctx, metricsURL+"/healthz", 120*time.Second); err != nil {
+			return err
+		}
+		sample()
+		return nil
 	}
 	var t0 time.Time
 	if sc.backlog {
@@ -170,22 +207,6 @@ func runScenario(ctx context.Context, sc scenario, e env) (res result, err error
 	}
 	defer sched.stop()
 
-	var rssMax atomic.Int64
-	sampleDone := make(chan struct{})
-	go func() {
-		t := time.NewTicker(250 * time.Millisecond)
-		defer t.Stop()
-		for {
-			if r, _ := sched.memory(); r > rssMax.Load() {
-				rssMax.Store(r)
-			}
-			select {
-			case <-sampleDone:
-				return
-			case <-t.C:
-			}
-		}
-	}()
 	if e.profiles != "" {
 		go func() {
 			for w.count() < sc.pods/2 && ctx.Err() == nil {

@@ -20,6 +20,8 @@ import (
 	"keel.dev/client/typed"
 	"keel.dev/keel/pkg/scheduler"
 	"keel.dev/keel/pkg/scheduler/apis/config"
+	"keel.dev/keel/pkg/scheduler/framework"
+	"keel.dev/keel/pkg/scheduler/framework/plugins/names"
 )
 
 // Started is handed to Config.Started once the scheduler's caches synced.
@@ -98,11 +100,30 @@ func Run(ctx context.Context, cfg *Config) error {
 	reg := prometheus.NewRegistry()
 	metrics := newMetrics(reg)
 	w := newWiring(cs, log)
+	schedCfg := cfg.Scheduler
+	if schedCfg == nil {
+		schedCfg = &config.KubeSchedulerConfiguration{}
+	}
+	config.SetDefaults(schedCfg)
+	// Claims, volumes, classes and workloads are watched only for the
+	// plugins that read them.
+	var vols framework.VolumeLister
+	var claims framework.ClaimWriter
+	if schedCfg.Enables(names.VolumeBinding) {
+		vols, claims = w.watchVolumes(), claimWriter{cs}
+	}
+	var workloads framework.WorkloadLister
+	if schedCfg.Enables(names.PodTopologySpread) {
+		workloads = w.watchWorkloads()
+	}
 	sched, err := scheduler.New(ctx, scheduler.Options{
-		Config:        cfg.Scheduler,
+		Config:        schedCfg,
 		Binder:        binder{cs},
 		Evictor:       evictor{cs},
 		PDBs:          w.pdbLister(),
+		Volumes:       vols,
+		Claims:        claims,
+		Workloads:     workloads,
 		Status:        statusUpdater{cs},
 		Recorder:      eventRecorder{recorder},
 		Metrics:       metrics,

@@ -40,32 +40,65 @@ func TestApplyMemoryLimitOnlyWhenAskedAndGOMEMLIMITIsUnset(t *testing.T) {
 	}
 }
 
-func TestTrimDropsManagedFieldsAndKeepsWhatPluginsRead(t *testing.T) {
+func TestTrimKeepsOnlyWhatTheSchedulerReads(t *testing.T) {
 	mf := []metav1.ManagedFieldsEntry{{Manager: "kubelet"}}
-	n := &corev1.Node{
-		ObjectMeta: metav1.ObjectMeta{Name: "n", Labels: map[string]string{"zone": "a"}, ManagedFields: mf},
-		Spec:       corev1.NodeSpec{Taints: []corev1.Taint{{Key: "k", Effect: corev1.TaintEffectNoSchedule}}},
-		Status: corev1.NodeStatus{
-			Allocatable: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("4")},
-			Images:      []corev1.ContainerImage{{Names: []string{"nginx:1"}, SizeBytes: 1 << 20}},
-		},
-	}
-	got := trimNode(n)
-	if len(got.ManagedFields) != 0 {
-		t.Errorf("node kept %d managedFields entries", len(got.ManagedFields))
-	}
-	if len(got.Status.Images) != 1 || len(got.Spec.Taints) != 1 || got.Labels["zone"] != "a" || len(got.Status.Allocatable) != 1 {
-		t.Errorf("node lost fields the plugins read: %+v", got)
-	}
-	p := &corev1.Pod{
-		ObjectMeta: metav1.ObjectMeta{Name: "p", Namespace: "ns", Labels: map[string]string{"app": "a"}, ManagedFields: mf},
-		Spec:       corev1.PodSpec{NodeSelector: map[string]string{"zone": "a"}, Containers: []corev1.Container{{Name: "c", Image: "nginx:1"}}},
-	}
-	gp := trimPod(p)
-	if len(gp.ManagedFields) != 0 {
-		t.Errorf("pod kept %d managedFields entries", len(gp.ManagedFields))
-	}
-	if gp.Labels["app"] != "a" || gp.Spec.NodeSelector["zone"] != "a" || len(gp.Spec.Containers) != 1 {
-		t.Errorf("pod lost fields the plugins read: %+v", gp)
-	}
+	ann := map[string]string{"note": "a long annotation"}
+	always := corev1.ContainerRestartPolicyAlways
+	t.Run("a node keeps labels, spec, allocatable, images and condition types", func(t *testing.T) {
+		n := &corev1.Node{
+			ObjectMeta: metav1.ObjectMeta{Name: "n", Labels: map[string]string{"zone": "a"}, ManagedFields: mf, Annotations: ann},
+			Spec:       corev1.NodeSpec{Taints: []corev1.Taint{{Key: "k", Effect: corev1.TaintEffectNoSchedule}}},
+			Status: corev1.NodeStatus{
+				Capacity:    corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("8")},
+				Allocatable: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("4")},
+				Images:      []corev1.ContainerImage{{Names: []string{"nginx:1"}, SizeBytes: 1 << 20}},
+				Conditions:  []corev1.NodeCondition{{Type: corev1.NodeReady, Status: corev1.ConditionTrue, Message: "kubelet is posting ready status"}},
+				Addresses:   []corev1.NodeAddress{{Type: corev1.NodeInternalIP, Address: "10.0.0.1"}},
+				NodeInfo:    corev1.NodeSystemInfo{KernelVersion: "6.1"},
+			},
+		}
+		got := trimNode(n)
+		if len(got.ManagedFields) != 0 || got.Annotations != nil || got.Status.Capacity != nil || got.Status.Addresses != nil || got.Status.NodeInfo.KernelVersion != "" {
+			t.Errorf("node kept what no plugin reads: %+v", got)
+		}
+		if c := got.Status.Conditions; len(c) != 1 || c[0].Type != corev1.NodeReady || c[0].Status != corev1.ConditionTrue || c[0].Message != "" {
+			t.Errorf("conditions = %+v, want the Ready type and status only", c)
+		}
+		if len(got.Status.Images) != 1 || len(got.Spec.Taints) != 1 || got.Labels["zone"] != "a" || len(got.Status.Allocatable) != 1 {
+			t.Errorf("node lost fields the plugins read: %+v", got)
+		}
+	})
+	t.Run("a pod keeps identity, spec essentials and the status the scheduler reads", func(t *testing.T) {
+		p := &corev1.Pod{
+			ObjectMeta: metav1.ObjectMeta{Name: "p", Namespace: "ns", Labels: map[string]string{"app": "a"}, ManagedFields: mf, Annotations: ann},
+			Spec: corev1.PodSpec{
+				NodeSelector: map[string]string{"zone": "a"},
+				Containers: []corev1.Container{{
+					Name: "c", Image: "nginx:1", Command: []string{"nginx"}, Env: []corev1.EnvVar{{Name: "A", Value: "b"}},
+					Resources: corev1.ResourceRequirements{Requests: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("1")}},
+					Ports:     []corev1.ContainerPort{{ContainerPort: 80, HostPort: 8080}},
+				}},
+				InitContainers: []corev1.Container{{Name: "sidecar", Image: "envoy", RestartPolicy: &always, Args: []string{"-v"}}},
+				Volumes:        []corev1.Volume{{Name: "data", VolumeSource: corev1.VolumeSource{PersistentVolumeClaim: &corev1.PersistentVolumeClaimVolumeSource{ClaimName: "data"}}}},
+			},
+			Status: corev1.PodStatus{
+				Phase: corev1.PodRunning, NominatedNodeName: "n1", PodIP: "10.1.0.5",
+				Conditions:        []corev1.PodCondition{{Type: corev1.PodScheduled, Status: corev1.ConditionTrue}},
+				ContainerStatuses: []corev1.ContainerStatus{{Name: "c", Ready: true}},
+			},
+		}
+		got := trimPod(p)
+		if len(got.ManagedFields) != 0 || got.Annotations != nil || got.Spec.Containers[0].Env != nil || got.Spec.Containers[0].Command != nil ||
+			got.Spec.InitContainers[0].Args != nil || got.Status.PodIP != "" || got.Status.ContainerStatuses != nil {
+			t.Errorf("pod kept what no plugin reads: %+v", got)
+		}
+		c := got.Spec.Containers[0]
+		if got.Labels["app"] != "a" || got.Spec.NodeSelector["zone"] != "a" || c.Image != "nginx:1" || len(c.Resources.Requests) != 1 || len(c.Ports) != 1 ||
+			got.Spec.InitContainers[0].RestartPolicy == nil || len(got.Spec.Volumes) != 1 {
+			t.Errorf("pod lost spec fields the plugins read: %+v", got.Spec)
+		}
+		if got.Status.Phase != corev1.PodRunning || got.Status.NominatedNodeName != "n1" || len(got.Status.Conditions) != 1 {
+			t.Errorf("pod lost status fields the scheduler reads: %+v", got.Status)
+		}
+	})
 }

@@ -21,6 +21,8 @@ type wiring struct {
 	factory *informers.Factory
 	pcs     *informers.PriorityClassInformer
 	pdbs    *informers.PodDisruptionBudgetInformer
+	// vols is set when VolumeBinding is enabled (watchVolumes).
+	vols *volumeLister
 }
 
 func newWiring(cs *typed.Clientset, log *slog.Logger) *wiring {
@@ -35,8 +37,10 @@ func (w *wiring) pdbLister() framework.PDBLister {
 }
 
 // start syncs PriorityClasses and PDBs first (pods' priorities are resolved
-// from them), then namespaces, nodes and pods, and waits for every cache.
+// from them) with the volume and workload informers when created, then
+// namespaces, nodes and pods, and waits for every cache.
 func (w *wiring) start(ctx context.Context, s *scheduler.Scheduler) error {
+	w.volumeEvents(s)
 	w.factory.Start(ctx)
 	if !w.factory.WaitForCacheSync(ctx) {
 		return errors.New("priority class and PDB caches did not sync")
@@ -79,20 +83,6 @@ func (w *wiring) start(ctx context.Context, s *scheduler.Scheduler) error {
 		return errors.New("pod, node and namespace caches did not sync")
 	}
 	return nil
-}
-
-// trimNode drops what no plugin reads from the cached node: managedFields
-// (status.images stay: ImageLocality scores with them).
-func trimNode(n *corev1.Node) *corev1.Node {
-	n.ManagedFields = nil
-	return n
-}
-
-// trimPod drops the cached pod's managedFields; every other field may be
-// read by a plugin, the queue or the binder.
-func trimPod(p *corev1.Pod) *corev1.Pod {
-	p.ManagedFields = nil
-	return p
 }
 
 // terminal reports a pod that no longer holds node resources; like

@@ -10,6 +10,8 @@ const (
 	UnscheduledPod        EventResource = "UnscheduledPod"
 	Node                  EventResource = "Node"
 	PersistentVolumeClaim EventResource = "PersistentVolumeClaim"
+	PersistentVolume      EventResource = "PersistentVolume"
+	StorageClass          EventResource = "storage.k8s.io/StorageClass"
 	WildCard              EventResource = "*"
 )
 

@@ -210,6 +210,14 @@ type ClusterAPI struct {
 	Binder  Binder
 	Evictor Evictor
 	PDBs    PDBLister
+	// Volumes reads claims, volumes and classes (VolumeBinding); nil when
+	// the scheduler watches none.
+	Volumes VolumeLister
+	// Claims writes claim annotations (VolumeBinding's PreBind).
+	Claims ClaimWriter
+	// Workloads lists the Services and controllers whose selectors give
+	// pods default topology spreading; nil means none.
+	Workloads WorkloadLister
 }
 
 // PodNominator tracks pods nominated to nodes by preemption.

@@ -25,6 +25,7 @@ func DefaultPlugins() *Plugins {
 		{Name: names.NodeAffinity, Weight: 2},
 		{Name: names.NodePorts},
 		{Name: names.NodeResourcesFit, Weight: 1},
+		{Name: names.VolumeBinding},
 		{Name: names.PodTopologySpread, Weight: 2},
 		{Name: names.InterPodAffinity, Weight: 2},
 		{Name: names.DefaultPreemption},
@@ -55,7 +56,7 @@ func SetDefaults(c *KubeSchedulerConfiguration) {
 		if p.PercentageOfNodesToScore == nil {
 			p.PercentageOfNodesToScore = c.PercentageOfNodesToScore
 		}
-		for _, name := range []string{names.NodeResourcesFit, names.NodeResourcesBalancedAllocation, names.InterPodAffinity, names.PodTopologySpread, names.DefaultPreemption} {
+		for _, name := range []string{names.NodeResourcesFit, names.NodeResourcesBalancedAllocation, names.InterPodAffinity, names.PodTopologySpread, names.DefaultPreemption, names.VolumeBinding} {
 			if findArgs(p.PluginConfig, name) == nil {
 				p.PluginConfig = append(p.PluginConfig, PluginConfig{Name: name})
 			}
@@ -73,6 +74,26 @@ func findArgs(pcs []PluginConfig, name string) *PluginConfig {
 		}
 	}
 	return nil
+}
+
+// Enables reports whether some profile of a defaulted configuration
+// enables the named plugin at any extension point.
+func (c *KubeSchedulerConfiguration) Enables(name string) bool {
+	for i := range c.Profiles {
+		pl := c.Profiles[i].Plugins
+		if pl == nil {
+			pl = DefaultPlugins()
+		}
+		for _, set := range []PluginSet{pl.MultiPoint, pl.PreEnqueue, pl.QueueSort, pl.PreFilter, pl.Filter, pl.PostFilter,
+			pl.PreScore, pl.Score, pl.Reserve, pl.Permit, pl.PreBind, pl.Bind, pl.PostBind} {
+			for _, p := range set.Enabled {
+				if p.Name == name {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // Args returns the decoded args of a plugin in a profile, nil when none.
@@ -97,6 +118,8 @@ func defaultArgs(pc *PluginConfig) {
 			pc.Args = &PodTopologySpreadArgs{}
 		case names.DefaultPreemption:
 			pc.Args = &DefaultPreemptionArgs{}
+		case names.VolumeBinding:
+			pc.Args = &VolumeBindingArgs{}
 		default:
 			return
 		}
@@ -128,6 +151,11 @@ func defaultArgs(pc *PluginConfig) {
 	case *PodTopologySpreadArgs:
 		if a.DefaultingType == "" {
 			a.DefaultingType = SystemDefaulting
+		}
+	case *VolumeBindingArgs:
+		if a.BindTimeoutSeconds == nil {
+			v := int64(DefaultBindTimeoutSeconds)
+			a.BindTimeoutSeconds = &v
 		}
 	case *DefaultPreemptionArgs:
 		if a.MinCandidateNodesPercentage == nil {

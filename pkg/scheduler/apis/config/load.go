@@ -9,6 +9,8 @@ import (
 
 	"sigs.k8s.io/yaml"
 
+	corev1 "keel.dev/api/core/v1"
+
 	"keel.dev/keel/pkg/scheduler/framework/plugins/names"
 )
 
@@ -55,6 +57,8 @@ func decodeArgs(pc *PluginConfig) error {
 		target = &PodTopologySpreadArgs{}
 	case names.DefaultPreemption:
 		target = &DefaultPreemptionArgs{}
+	case names.VolumeBinding:
+		target = &VolumeBindingArgs{}
 	default:
 		return nil
 	}
@@ -92,6 +96,12 @@ func Validate(c *KubeSchedulerConfiguration) error {
 				errs = append(errs, fmt.Errorf("profiles[%d].plugins.score.enabled[%s].weight: Invalid value: %d: must be in range [0, 100]", i, pl.Name, pl.Weight))
 			}
 		}
+		if a, ok := p.Args(names.PodTopologySpread).(*PodTopologySpreadArgs); ok {
+			errs = append(errs, validateSpreadArgs(i, a)...)
+		}
+		if a, ok := p.Args(names.VolumeBinding).(*VolumeBindingArgs); ok && a.BindTimeoutSeconds != nil && *a.BindTimeoutSeconds <= 0 {
+			errs = append(errs, fmt.Errorf("profiles[%d] VolumeBinding: bindTimeoutSeconds: Invalid value: %d: must be greater than 0", i, *a.BindTimeoutSeconds))
+		}
 		if a, ok := p.Args(names.NodeResourcesFit).(*NodeResourcesFitArgs); ok {
 			switch a.ScoringStrategy.Type {
 			case LeastAllocated, MostAllocated:
@@ -105,4 +115,42 @@ func Validate(c *KubeSchedulerConfiguration) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// validateSpreadArgs checks PodTopologySpread's defaulting, with
+// kube-scheduler's field paths.
+func validateSpreadArgs(i int, a *PodTopologySpreadArgs) []error {
+	var errs []error
+	path := fmt.Sprintf("profiles[%d] PodTopologySpread: ", i)
+	switch a.DefaultingType {
+	case SystemDefaulting:
+		if len(a.DefaultConstraints) > 0 {
+			errs = append(errs, fmt.Errorf("%sdefaultConstraints: Invalid value: when .defaultingType is \"System\", .defaultConstraints must be empty", path))
+		}
+	case ListDefaulting:
+	default:
+		errs = append(errs, fmt.Errorf("%sdefaultingType: Unsupported value: %q: supported values: \"System\", \"List\"", path, a.DefaultingType))
+	}
+	seen := map[string]bool{}
+	for j, c := range a.DefaultConstraints {
+		at := fmt.Sprintf("%sdefaultConstraints[%d]", path, j)
+		if c.MaxSkew <= 0 {
+			errs = append(errs, fmt.Errorf("%s.maxSkew: Invalid value: %d: must be greater than zero", at, c.MaxSkew))
+		}
+		if c.TopologyKey == "" {
+			errs = append(errs, fmt.Errorf("%s.topologyKey: Required value: can not be empty", at))
+		}
+		if c.WhenUnsatisfiable != corev1.DoNotSchedule && c.WhenUnsatisfiable != corev1.ScheduleAnyway {
+			errs = append(errs, fmt.Errorf("%s.whenUnsatisfiable: Unsupported value: %q: supported values: \"DoNotSchedule\", \"ScheduleAnyway\"", at, c.WhenUnsatisfiable))
+		}
+		if c.LabelSelector != nil {
+			errs = append(errs, fmt.Errorf("%s.labelSelector: Forbidden: constraint must not define a selector, as they deduced for each pod", at))
+		}
+		key := c.TopologyKey + "/" + string(c.WhenUnsatisfiable)
+		if seen[key] {
+			errs = append(errs, fmt.Errorf("%s.{topologyKey, whenUnsatisfiable}: Duplicate value: {%q, %q}", at, c.TopologyKey, c.WhenUnsatisfiable))
+		}
+		seen[key] = true
+	}
+	return errs
 }

@@ -1,6 +1,10 @@
 package config
 
-import "encoding/json"
+import (
+	"encoding/json"
+
+	corev1 "keel.dev/api/core/v1"
+)
 
 // KubeSchedulerConfiguration is the scheduler's configuration file.
 type KubeSchedulerConfiguration struct {
@@ -128,10 +132,36 @@ const (
 	ListDefaulting   PodTopologySpreadConstraintsDefaulting = "List"
 )
 
-// PodTopologySpreadArgs are the args of PodTopologySpread. Default
-// (cluster-level) constraints are not applied by this implementation.
+// PodTopologySpreadArgs are the args of PodTopologySpread. Pods without
+// constraints of their own that belong to a Service, ReplicationController,
+// ReplicaSet or StatefulSet get default constraints, their label selector
+// being derived from those objects' selectors.
 type PodTopologySpreadArgs struct {
+	// DefaultConstraints are the default constraints with List defaulting;
+	// they must not set a labelSelector.
+	DefaultConstraints []corev1.TopologySpreadConstraint `json:"defaultConstraints,omitempty"`
+	// DefaultingType is System (the built-in constraints, the default) or
+	// List (DefaultConstraints; an empty list disables defaulting).
 	DefaultingType PodTopologySpreadConstraintsDefaulting `json:"defaultingType,omitempty"`
+}
+
+// SystemDefaultConstraints are Kubernetes' built-in default spreading:
+// ScheduleAnyway over hostnames (maxSkew 3) and zones (maxSkew 5).
+func SystemDefaultConstraints() []corev1.TopologySpreadConstraint {
+	return []corev1.TopologySpreadConstraint{
+		{MaxSkew: 3, TopologyKey: "kubernetes.io/hostname", WhenUnsatisfiable: corev1.ScheduleAnyway},
+		{MaxSkew: 5, TopologyKey: "topology.kubernetes.io/zone", WhenUnsatisfiable: corev1.ScheduleAnyway},
+	}
+}
+
+// DefaultBindTimeoutSeconds is VolumeBinding's default bindTimeoutSeconds.
+const DefaultBindTimeoutSeconds = 600
+
+// VolumeBindingArgs are the args of VolumeBinding.
+type VolumeBindingArgs struct {
+	// BindTimeoutSeconds bounds PreBind's wait for the pod's claims to be
+	// bound (default 600).
+	BindTimeoutSeconds *int64 `json:"bindTimeoutSeconds,omitempty"`
 }
 
 // DefaultPreemptionArgs are the args of DefaultPreemption.

@@ -16,6 +16,7 @@ import (
 	"keel.dev/keel/pkg/scheduler/framework/plugins/queuesort"
 	"keel.dev/keel/pkg/scheduler/framework/plugins/schedulinggates"
 	"keel.dev/keel/pkg/scheduler/framework/plugins/tainttoleration"
+	"keel.dev/keel/pkg/scheduler/framework/plugins/volumebinding"
 )
 
 // NewInTreeRegistry returns the factories of every built-in plugin.
@@ -35,5 +36,6 @@ func NewInTreeRegistry() framework.Registry {
 		names.ImageLocality:                   imagelocality.New,
 		names.DefaultBinder:                   defaultbinder.New,
 		names.DefaultPreemption:               defaultpreemption.New,
+		names.VolumeBinding:                   volumebinding.New,
 	}
 }

@@ -186,11 +186,13 @@ func TestDefaultProfilePlugins(t *testing.T) {
 	want := map[string][]string{
 		"PreEnqueue": {"SchedulingGates"},
 		"QueueSort":  {"PrioritySort"},
-		"PreFilter":  {"NodeAffinity", "NodePorts", "NodeResourcesFit", "PodTopologySpread", "InterPodAffinity"},
-		"Filter":     {"NodeUnschedulable", "NodeName", "TaintToleration", "NodeAffinity", "NodePorts", "NodeResourcesFit", "PodTopologySpread", "InterPodAffinity"},
+		"PreFilter":  {"NodeAffinity", "NodePorts", "NodeResourcesFit", "VolumeBinding", "PodTopologySpread", "InterPodAffinity"},
+		"Filter":     {"NodeUnschedulable", "NodeName", "TaintToleration", "NodeAffinity", "NodePorts", "NodeResourcesFit", "VolumeBinding", "PodTopologySpread", "InterPodAffinity"},
 		"PostFilter": {"DefaultPreemption"},
 		"PreScore":   {"TaintToleration", "NodeAffinity", "NodeResourcesFit", "PodTopologySpread", "InterPodAffinity", "NodeResourcesBalancedAllocation", "ImageLocality"},
 		"Score":      {"TaintToleration:3", "NodeAffinity:2", "NodeResourcesFit:1", "PodTopologySpread:2", "InterPodAffinity:2", "NodeResourcesBalancedAllocation:1", "ImageLocality:1"},
+		"Reserve":    {"VolumeBinding"},
+		"PreBind":    {"VolumeBinding"},
 		"Bind":       {"DefaultBinder"},
 	}
 	if d := cmp.Diff(want, got); d != "" {

@@ -16,4 +16,5 @@ const (
 	ImageLocality                   = "ImageLocality"
 	DefaultBinder                   = "DefaultBinder"
 	DefaultPreemption               = "DefaultPreemption"
+	VolumeBinding                   = "VolumeBinding"
 )

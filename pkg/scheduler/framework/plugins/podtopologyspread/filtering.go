@@ -51,7 +51,7 @@ func (s *preFilterState) recomputeMin() {
 
 // PreFilter counts matching pods per domain for the DoNotSchedule constraints.
 func (p *PodTopologySpread) PreFilter(ctx context.Context, state *framework.CycleState, pod *corev1.Pod, nodes []*framework.NodeInfo) (*framework.PreFilterResult, *framework.Status) {
-	cs, err := buildConstraints(pod, corev1.DoNotSchedule)
+	cs, _, err := p.constraintsFor(pod, corev1.DoNotSchedule)
 	if err != nil {
 		return nil, framework.AsStatus(err)
 	}

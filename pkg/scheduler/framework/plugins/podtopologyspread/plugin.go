@@ -8,6 +8,7 @@ import (
 	metav1 "keel.dev/apimachinery/pkg/apis/meta/v1"
 	"keel.dev/apimachinery/pkg/labels"
 	"keel.dev/apimachinery/pkg/selection"
+	"keel.dev/keel/pkg/scheduler/apis/config"
 	"keel.dev/keel/pkg/scheduler/framework"
 	"keel.dev/keel/pkg/scheduler/framework/plugins/names"
 	"keel.dev/keel/pkg/scheduler/framework/plugins/nodeaffinity"
@@ -24,7 +25,14 @@ const (
 )
 
 // PodTopologySpread spreads pods over topology domains.
-type PodTopologySpread struct{ h framework.Handle }
+type PodTopologySpread struct {
+	h framework.Handle
+	// defaults are the constraints of pods without their own.
+	defaults []corev1.TopologySpreadConstraint
+	// systemDefaulted is set when defaults are the built-in ones; nodes
+	// missing one of their topology labels are then still scored.
+	systemDefaulted bool
+}
 
 var (
 	_ framework.PreFilterPlugin     = (*PodTopologySpread)(nil)
@@ -35,9 +43,22 @@ var (
 	_ framework.EnqueueExtensions   = (*PodTopologySpread)(nil)
 )
 
-// New builds the plugin.
-func New(_ context.Context, _ any, h framework.Handle) (framework.Plugin, error) {
-	return &PodTopologySpread{h: h}, nil
+// New builds the plugin from *config.PodTopologySpreadArgs (nil: System
+// defaulting).
+func New(_ context.Context, args any, h framework.Handle) (framework.Plugin, error) {
+	p := &PodTopologySpread{h: h}
+	a, _ := args.(*config.PodTopologySpreadArgs)
+	if a == nil || a.DefaultingType == "" || a.DefaultingType == config.SystemDefaulting {
+		p.defaults, p.systemDefaulted = config.SystemDefaultConstraints(), true
+	} else {
+		p.defaults = a.DefaultConstraints
+	}
+	for _, c := range p.defaults {
+		if c.LabelSelector != nil {
+			return nil, fmt.Errorf("default constraint %q: must not define a labelSelector", c.TopologyKey)
+		}
+	}
+	return p, nil
 }
 
 // Name returns the plugin name.
@@ -60,18 +81,48 @@ type constraint struct {
 	honorNodeTaints   bool
 }
 
-// buildConstraints parses the pod's constraints with the given action.
-func buildConstraints(pod *corev1.Pod, action corev1.UnsatisfiableConstraintAction) ([]constraint, error) {
+// constraintsFor returns the pod's constraints with the given action: its
+// own, or, when it has none, the defaults with the selector derived from the
+// Services and controller that group it (none when nothing groups it).
+// defaulted reports the latter case.
+func (p *PodTopologySpread) constraintsFor(pod *corev1.Pod, action corev1.UnsatisfiableConstraintAction) (cs []constraint, defaulted bool, err error) {
+	if len(pod.Spec.TopologySpreadConstraints) > 0 {
+		cs, err = buildConstraints(pod, pod.Spec.TopologySpreadConstraints, action, nil)
+		return cs, false, err
+	}
+	want := false
+	for _, c := range p.defaults {
+		want = want || c.WhenUnsatisfiable == action
+	}
+	if !want {
+		return nil, false, nil
+	}
+	sel, err := p.defaultSelector(pod)
+	if err != nil || sel.Empty() {
+		return nil, false, err
+	}
+	cs, err = buildConstraints(pod, p.defaults, action, sel)
+	return cs, true, err
+}
+
+// buildConstraints parses constraints with the given action; a non-nil
+// selector replaces their labelSelector (default constraints).
+func buildConstraints(pod *corev1.Pod, in []corev1.TopologySpreadConstraint, action corev1.UnsatisfiableConstraintAction, selector labels.Selector) ([]constraint, error) {
 	var out []constraint
-	for _, c := range pod.Spec.TopologySpreadConstraints {
+	for _, c := range in {
 		if c.WhenUnsatisfiable != action {
 			continue
 		}
-		sel, err := metav1.LabelSelectorAsSelector(c.LabelSelector)
-		if err != nil {
-			return nil, fmt.Errorf("topology spread constraint %q: %w", c.TopologyKey, err)
+		sel := selector
+		if sel == nil {
+			var err error
+			if sel, err = metav1.LabelSelectorAsSelector(c.LabelSelector); err != nil {
+				return nil, fmt.Errorf("topology spread constraint %q: %w", c.TopologyKey, err)
+			}
+		} else {
+			sel = sel.DeepCopySelector()
 		}
-		if c.LabelSelector != nil {
+		if c.LabelSelector != nil || selector != nil {
 			for _, k := range c.MatchLabelKeys {
 				if v, ok := pod.Labels[k]; ok {
 					r, err := labels.NewRequirement(k, selection.In, []string{v})

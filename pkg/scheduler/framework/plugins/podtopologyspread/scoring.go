@@ -22,7 +22,7 @@ func (s *preScoreState) Clone() framework.StateData { return s }
 
 // PreScore counts matching pods per domain for the ScheduleAnyway constraints.
 func (p *PodTopologySpread) PreScore(_ context.Context, state *framework.CycleState, pod *corev1.Pod, filtered []*framework.NodeInfo) *framework.Status {
-	cs, err := buildConstraints(pod, corev1.ScheduleAnyway)
+	cs, defaulted, err := p.constraintsFor(pod, corev1.ScheduleAnyway)
 	if err != nil {
 		return framework.AsStatus(err)
 	}
@@ -34,14 +34,20 @@ func (p *PodTopologySpread) PreScore(_ context.Context, state *framework.CycleSt
 	for i := range domains {
 		domains[i] = map[string]struct{}{}
 	}
+	// Built-in defaults score nodes lacking some of their labels by the
+	// constraints they have labels for; otherwise such nodes are ignored.
+	requireAll := !(defaulted && p.systemDefaulted)
 	for _, ni := range filtered {
 		node := ni.Node()
-		if !nodeHasLabels(node, cs) {
+		if requireAll && !nodeHasLabels(node, cs) {
 			s.ignored[node.Name] = struct{}{}
 			continue
 		}
 		for i := range cs {
-			v := node.Labels[cs[i].topologyKey]
+			v, ok := node.Labels[cs[i].topologyKey]
+			if !ok {
+				continue
+			}
 			domains[i][v] = struct{}{}
 			s.podCounts[topologyPair{cs[i].topologyKey, v}] += 0
 		}
@@ -52,7 +58,7 @@ func (p *PodTopologySpread) PreScore(_ context.Context, state *framework.CycleSt
 	req := nodeaffinity.GetRequiredNodeAffinity(pod)
 	for _, ni := range p.h.SnapshotSharedLister().NodeInfos().List() {
 		node := ni.Node()
-		if node == nil || !nodeHasLabels(node, cs) {
+		if node == nil || (requireAll && !nodeHasLabels(node, cs)) {
 			continue
 		}
 		for i := range cs {
