@@ -165,6 +165,10 @@ func (s *source) nodeMetrics(n *corev1.Node, sum *Summary) (*metricsv1beta1.Node
 	}, true
 }
 
+// mirrorAnnotation marks a mirror pod; its value is the static pod's UID
+// (the manifest hash), which is what the kubelet's summary reports.
+const mirrorAnnotation = "kubernetes.io/config.mirror"
+
 // podMetrics converts the summary entry of pod p; ok is false when the
 // summary has no usable sample of any of its containers.
 func (s *source) podMetrics(p *corev1.Pod, sum *Summary) (*metricsv1beta1.PodMetrics, bool) {
@@ -173,7 +177,8 @@ func (s *source) podMetrics(p *corev1.Pod, sum *Summary) (*metricsv1beta1.PodMet
 		if ps.PodRef.Name != p.Name || ps.PodRef.Namespace != p.Namespace {
 			continue
 		}
-		if ps.PodRef.UID != "" && p.UID != "" && ps.PodRef.UID != string(p.UID) {
+		if ps.PodRef.UID != "" && p.UID != "" && ps.PodRef.UID != string(p.UID) &&
+			ps.PodRef.UID != p.Annotations[mirrorAnnotation] {
 			continue // an earlier pod of the same name
 		}
 		m := &metricsv1beta1.PodMetrics{
