@@ -22,6 +22,8 @@ CMDS := $(notdir $(patsubst %/main.go,%,$(wildcard cmd/*/main.go)))
 # Packages holding API types whose deep copies are generated.
 DEEPCOPY_DIRS = $(sort $(dir $(shell grep -l --include='*.go' -r 'TypeMeta' $(STAGING)/api $(STAGING)/apimachinery/pkg/apis 2>/dev/null | grep -v _test.go)))
 
+# The cluster bench-podstartup measures (default: the `make up` cluster).
+PODSTARTUP_KUBECONFIG ?= $(OUT)/local/kubeconfig
 FUZZTIME ?= 5s
 # Fuzz targets run briefly by `make test`: package:target.
 
@@ -64,7 +66,7 @@ generate:
 	$(GO) run ./hack/tools/deepcopy-gen $(DEEPCOPY_DIRS)
 	$(GO) run ./hack/tools/openapi-gen
 
-bench: bench-apiserver bench-scheduler
+bench: bench-apiserver bench-scheduler bench-podstartup
 	@set -e; for m in $(MODULES) $(TEST_MODULES); do \
 		echo "== go test -bench $$m"; (cd $$m && $(GO) test -run '^$$' -bench . -benchmem ./...); \
 	done
@@ -81,6 +83,14 @@ bench-apiserver: build
 .PHONY: bench-scheduler
 bench-scheduler: build
 	$(GO) run ./hack/bench/scheduler -apiserver $(BIN)/apiserver -scheduler $(BIN)/scheduler
+
+# The pod startup latency program (hack/bench/podstartup): 30 busybox pods
+# created at once on the running cluster (_output/local/kubeconfig; without
+# one it starts a temporary cluster with hack/local-up.sh, as root, when the
+# ports are free) and prints p50/p90/p99/max creation to Running+Ready.
+.PHONY: bench-podstartup
+bench-podstartup:
+	$(GO) run ./hack/bench/podstartup -kubeconfig $(PODSTARTUP_KUBECONFIG)
 
 # The local OCI images (keel.local/pause:3, keel.local/busybox:1.35) as
 # tarballs in _output/images, for `ctr -n k8s.io images import`.

@@ -2,7 +2,9 @@
 // (nodestatus), writes the CNI config for its podCIDR (network), watches the
 // pods bound to the node and hands them to one pod worker each (podworker),
 // writes their status through pods/status, deletes them once terminated, and
-// serves the kubelet API (server). The runtime core lives in the
+// serves the kubelet API (server). Under node pressure the eviction manager
+// (eviction) reports the pressure conditions, rejects new pods at admission
+// and fails one running pod per interval with reason Evicted. The runtime core lives in the
 // subpackages (cri, podworker, prober, status, lifecycle, resources,
 // envvars, volumes).
 package kubelet

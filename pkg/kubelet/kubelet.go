@@ -16,10 +16,14 @@ import (
 	"keel.dev/client/record"
 	"keel.dev/client/typed"
 	"keel.dev/keel/pkg/kubelet/cri"
+	"keel.dev/keel/pkg/kubelet/eviction"
 	"keel.dev/keel/pkg/kubelet/network"
 	"keel.dev/keel/pkg/kubelet/nodestatus"
 	"keel.dev/keel/pkg/kubelet/podworker"
 	"keel.dev/keel/pkg/kubelet/server"
+	"keel.dev/keel/pkg/kubelet/staticpod"
+	"keel.dev/keel/pkg/kubelet/stats"
+	"keel.dev/keel/pkg/kubelet/token"
 	"keel.dev/keel/pkg/kubelet/volumes"
 )
 
@@ -55,7 +59,23 @@ type Config struct {
 	ServingCert *tls.Certificate
 	// ClientCAs authenticates API clients; nil accepts any client.
 	ClientCAs *x509.CertPool
-	Logger    *slog.Logger
+	// Eviction is the node-pressure eviction policy (thresholds, periods);
+	// nil runs no eviction manager.
+	Eviction *eviction.Config
+	// PodManifestPath is the static pod manifest directory ("" disables
+	// static pods); StaticPodCheckPeriod is how often its listing is
+	// checked for changes (1 s).
+	PodManifestPath      string
+	StaticPodCheckPeriod time.Duration
+	// FileCheckFrequency is how often the directory is re-read in full (20 s).
+	FileCheckFrequency time.Duration
+	// ContainerLogMaxSize (bytes, 0: 10Mi, negative: no rotation) and
+	// ContainerLogMaxFiles (0: 5) bound each container's logs, checked
+	// every ContainerLogCheckPeriod (0: 10 s).
+	ContainerLogMaxSize     int64
+	ContainerLogMaxFiles    int
+	ContainerLogCheckPeriod time.Duration
+	Logger                  *slog.Logger
 }
 
 // Kubelet runs the pods bound to one node.
@@ -67,6 +87,16 @@ type Kubelet struct {
 	pods    *podworker.Manager
 	podInf  *informers.PodInformer
 	factory *informers.Factory
+
+	// eviction and admission (eviction.go); evict is guarded by admit.mu.
+	evict    *eviction.Manager
+	admit    admission
+	sink     *apiSink
+	recorder record.EventRecorder
+
+	// static pods, stats and log rotation (services.go).
+	static *staticpod.Manager
+	stats  *stats.Provider
 }
 
 // New returns a kubelet; Run starts it.
@@ -84,7 +114,9 @@ func New(cfg Config) (*Kubelet, error) {
 	if cfg.Node.NodeName == "" {
 		return nil, fmt.Errorf("kubelet: node name is required")
 	}
-	k := &Kubelet{cfg: cfg, log: cfg.Logger.With("node", cfg.Node.NodeName), status: nodestatus.New(cfg.Node)}
+	k := &Kubelet{cfg: cfg, log: cfg.Logger.With("node", cfg.Node.NodeName)}
+	k.cfg.Node.Pressure = k.pressure
+	k.status = nodestatus.New(k.cfg.Node)
 	if cfg.CNIConfDir != "" {
 		k.cni = &network.Writer{Dir: cfg.CNIConfDir}
 	}
@@ -122,6 +154,69 @@ func (k *Kubelet) nodeSeen(n *corev1.Node) {
 func (k *Kubelet) Run(ctx context.Context) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	cs := k.cfg.Client
+	nodeName := k.cfg.Node.NodeName
+	recorder := record.NewRecorder(cs, "kubelet", nodeName)
+	defer recorder.Shutdown()
+	k.recorder = recorder
+	k.sink = &apiSink{cs: cs, log: k.log}
+	k.factory = informers.NewFactory(cs, 0)
+	k.podInf = informers.Pods(k.factory, informers.Tweak("spec.nodeName="+nodeName, func(o *metav1.ListOptions) {
+		o.FieldSelector = "spec.nodeName=" + nodeName
+	}))
+	svcInf := informers.Services(k.factory)
+	getter := apiGetter{cs: cs}
+	alloc := k.status.Allocatable()
+	mounter := k.cfg.Mounter
+	if mounter == nil {
+		mounter = volumes.SysMounter{}
+	}
+	mem := k.status.Capacity()[corev1.ResourceMemory]
+	k.newStaticPods()
+	tokens := token.NewManager(token.ClientRequester{Client: cs}, nil)
+	k.pods = podworker.NewManager(ctx, &podworker.Config{
+		Runtime:         k.cfg.Runtime,
+		RuntimeName:     k.cfg.RuntimeName,
+		Recorder:        eventRecorder{recorder},
+		Sink:            k.statusSink(k.sink),
+		Getter:          getter,
+		Services:        serviceLister{svcInf.Lister()},
+		Volumes:         &volumes.Manager{Root: k.cfg.RootDir, Getter: getter, Claims: getter, Mounter: mounter, NodeAllocatable: alloc, Tokens: tokens},
+		RootDir:         k.cfg.RootDir,
+		PodLogsDir:      k.cfg.PodLogsDir,
+		NodeName:        nodeName,
+		HostIPs:         []string{k.status.HostIP()},
+		NodeAllocatable: alloc,
+		MemoryCapacity:  mem.Value(),
+		ClusterDNS:      k.cfg.ClusterDNS,
+		ClusterDomain:   k.cfg.ClusterDomain,
+	})
+	// static pods run before (and without) the apiserver.
+	k.startStaticPods(ctx)
+	k.podInf.AddEventHandler(informers.HandlerFuncs[*corev1.Pod]{
+		AddFunc: func(p *corev1.Pod, _ bool) {
+			if !k.mirrorEvent(p) {
+				k.admitAndUpdate(p)
+			}
+		},
+		UpdateFunc: func(_, p *corev1.Pod) {
+			if !k.mirrorEvent(p) {
+				k.admitAndUpdate(p)
+			}
+		},
+		DeleteFunc: func(p *corev1.Pod) {
+			if !k.mirrorEvent(p) {
+				k.forget(p)
+				k.pods.RemovePod(k.prepare(p))
+			}
+		},
+	})
+	if k.cfg.ServerAddress != "" {
+		k.stats = k.startStats(ctx)
+	}
+	if err := k.startLogRotation(ctx); err != nil {
+		return err
+	}
 	var node *corev1.Node
 	for {
 		var err error
@@ -141,44 +236,7 @@ func (k *Kubelet) Run(ctx context.Context) error {
 		k.status.Run(ctx)
 	}()
 
-	cs := k.cfg.Client
-	recorder := record.NewRecorder(cs, "kubelet", node.Name)
-	defer recorder.Shutdown()
-	k.factory = informers.NewFactory(cs, 0)
-	nodeName := node.Name
-	k.podInf = informers.Pods(k.factory, informers.Tweak("spec.nodeName="+nodeName, func(o *metav1.ListOptions) {
-		o.FieldSelector = "spec.nodeName=" + nodeName
-	}))
-	svcInf := informers.Services(k.factory)
-	getter := apiGetter{cs: cs}
-	alloc := k.status.Allocatable()
-	mounter := k.cfg.Mounter
-	if mounter == nil {
-		mounter = volumes.SysMounter{}
-	}
-	mem := k.status.Capacity()[corev1.ResourceMemory]
-	k.pods = podworker.NewManager(ctx, &podworker.Config{
-		Runtime:         k.cfg.Runtime,
-		RuntimeName:     k.cfg.RuntimeName,
-		Recorder:        eventRecorder{recorder},
-		Sink:            &apiSink{cs: cs, log: k.log},
-		Getter:          getter,
-		Services:        serviceLister{svcInf.Lister()},
-		Volumes:         &volumes.Manager{Root: k.cfg.RootDir, Getter: getter, Mounter: mounter, NodeAllocatable: alloc},
-		RootDir:         k.cfg.RootDir,
-		PodLogsDir:      k.cfg.PodLogsDir,
-		NodeName:        nodeName,
-		HostIPs:         []string{k.status.HostIP()},
-		NodeAllocatable: alloc,
-		MemoryCapacity:  mem.Value(),
-		ClusterDNS:      k.cfg.ClusterDNS,
-		ClusterDomain:   k.cfg.ClusterDomain,
-	})
-	k.podInf.AddEventHandler(informers.HandlerFuncs[*corev1.Pod]{
-		AddFunc:    func(p *corev1.Pod, _ bool) { k.pods.UpdatePod(k.prepare(p)) },
-		UpdateFunc: func(_, p *corev1.Pod) { k.pods.UpdatePod(k.prepare(p)) },
-		DeleteFunc: func(p *corev1.Pod) { k.pods.RemovePod(k.prepare(p)) },
-	})
+	k.startEviction(ctx, recorder, node)
 	k.factory.Start(ctx)
 	if !k.factory.WaitForCacheSync(ctx) {
 		return ctx.Err()
@@ -188,7 +246,7 @@ func (k *Kubelet) Run(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("kubelet API listener: %w", err)
 		}
-		srv := server.New(server.Config{Runtime: k.cfg.Runtime, Pods: podSource{k.podInf.Lister()}, NodeName: nodeName,
+		srv := server.New(server.Config{Runtime: k.cfg.Runtime, Pods: k.serverPods(), Stats: k.stats, NodeName: nodeName,
 			NodeIPs: []string{k.status.HostIP()}, ServingCert: k.cfg.ServingCert, ClientCAs: k.cfg.ClientCAs, Logger: k.log})
 		go func() {
 			if err := srv.Serve(ctx, ln); err != nil {

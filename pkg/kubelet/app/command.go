@@ -66,6 +66,7 @@ func Run(ctx context.Context, o *Options, log *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("kubeconfig: %w", err)
 	}
+	restCfg.QPS, restCfg.Burst = o.KubeAPIQPS, o.KubeAPIBurst
 	machine, err := nodestatus.ReadMachine(o.RootDir)
 	if err != nil {
 		return err
@@ -139,6 +140,14 @@ func Config(ctx context.Context, o *Options, cs *typed.Clientset, machine nodest
 	if err != nil {
 		return kubelet.Config{}, nil, err
 	}
+	evictionCfg, err := o.EvictionConfig()
+	if err != nil {
+		return kubelet.Config{}, nil, err
+	}
+	logMax, err := o.LogMaxSize()
+	if err != nil {
+		return kubelet.Config{}, nil, err
+	}
 	// The fake runtime's socket URL needs an absolute path.
 	if abs, err := filepath.Abs(rootDir); err == nil {
 		rootDir = abs
@@ -147,13 +156,18 @@ func Config(ctx context.Context, o *Options, cs *typed.Clientset, machine nodest
 		return kubelet.Config{}, nil, fmt.Errorf("root dir: %w", err)
 	}
 	cfg := kubelet.Config{
-		Client:        cs,
-		RootDir:       rootDir,
-		PodLogsDir:    o.PodLogsDir,
-		ClusterDNS:    o.ClusterDNS,
-		ClusterDomain: o.ClusterDomain,
-		CNIConfDir:    o.CNIConfDir,
-		Logger:        log,
+		Client:               cs,
+		RootDir:              rootDir,
+		PodLogsDir:           o.PodLogsDir,
+		ClusterDNS:           o.ClusterDNS,
+		ClusterDomain:        o.ClusterDomain,
+		CNIConfDir:           o.CNIConfDir,
+		Eviction:             evictionCfg,
+		PodManifestPath:      o.PodManifestPath,
+		FileCheckFrequency:   o.FileCheckFrequency,
+		ContainerLogMaxSize:  logMax,
+		ContainerLogMaxFiles: o.ContainerLogMaxFiles,
+		Logger:               log,
 		Node: nodestatus.Config{
 			NodeName: nodeName, Hostname: nodeName, NodeIP: o.NodeIP, Labels: o.NodeLabels, Taints: taints,
 			MaxPods: o.MaxPods, Reserved: reserved, Machine: machine, KubeletPort: o.Port,
@@ -191,6 +205,7 @@ func Config(ctx context.Context, o *Options, cs *typed.Clientset, machine nodest
 		cfg.SimplifyProbes = true
 		cfg.CNIConfDir = ""
 		cfg.PodLogsDir = filepath.Join(rootDir, "pod-logs")
+		cfg.ContainerLogMaxSize = -1 // the fake runtime writes no logs to rotate
 		return cfg, rt.Close, nil
 	}
 	client, err := cri.Dial(ctx, o.RuntimeEndpoint)

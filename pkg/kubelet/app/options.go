@@ -12,6 +12,7 @@ import (
 	corev1 "keel.dev/api/core/v1"
 	"keel.dev/apimachinery/pkg/api/resource"
 	"keel.dev/keel/pkg/kubelet/cri"
+	"keel.dev/keel/pkg/kubelet/eviction"
 	"keel.dev/keel/pkg/kubelet/nodestatus"
 )
 
@@ -51,6 +52,21 @@ type Options struct {
 	TLSKeyFile         string
 	HealthzPort        int
 	HealthzBindAddress string
+	// Eviction flags (Kubernetes' names and defaults).
+	EvictionHard                     string
+	EvictionSoft                     string
+	EvictionSoftGracePeriod          string
+	EvictionMinimumReclaim           string
+	EvictionPressureTransitionPeriod time.Duration
+	EvictionMaxPodGracePeriod        int32
+	// KubeAPIQPS and KubeAPIBurst limit the kubelet's API requests.
+	KubeAPIQPS   float32
+	KubeAPIBurst int
+	// Static pods and container logs (Kubernetes' flag names and defaults).
+	PodManifestPath      string
+	FileCheckFrequency   time.Duration
+	ContainerLogMaxSize  string
+	ContainerLogMaxFiles int
 }
 
 // NewOptions returns the defaults.
@@ -70,6 +86,15 @@ func NewOptions() *Options {
 		Address:            "0.0.0.0",
 		HealthzPort:        10248,
 		HealthzBindAddress: "127.0.0.1",
+
+		EvictionHard:                     eviction.DefaultEvictionHard,
+		EvictionPressureTransitionPeriod: eviction.DefaultPressureTransitionPeriod,
+		KubeAPIQPS:                       50,
+		KubeAPIBurst:                     100,
+
+		FileCheckFrequency:   20 * time.Second,
+		ContainerLogMaxSize:  "10Mi",
+		ContainerLogMaxFiles: 5,
 	}
 }
 
@@ -103,6 +128,18 @@ func (o *Options) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.TLSKeyFile, "tls-private-key-file", o.TLSKeyFile, "key of --tls-cert-file")
 	fs.IntVar(&o.HealthzPort, "healthz-port", o.HealthzPort, "port of the plain-HTTP /healthz endpoint (0 disables it)")
 	fs.StringVar(&o.HealthzBindAddress, "healthz-bind-address", o.HealthzBindAddress, "address of the /healthz endpoint")
+	fs.StringVar(&o.EvictionHard, "eviction-hard", o.EvictionHard, "hard eviction thresholds (signal<quantity or percentage,...); empty disables them")
+	fs.StringVar(&o.EvictionSoft, "eviction-soft", o.EvictionSoft, "soft eviction thresholds (signal<value,...), each with a grace period in --eviction-soft-grace-period")
+	fs.StringVar(&o.EvictionSoftGracePeriod, "eviction-soft-grace-period", o.EvictionSoftGracePeriod, "how long each soft threshold must hold before pods are evicted (signal=duration,...)")
+	fs.StringVar(&o.EvictionMinimumReclaim, "eviction-minimum-reclaim", o.EvictionMinimumReclaim, "how much beyond a threshold must be reclaimed once eviction started (signal=quantity or percentage,...)")
+	fs.DurationVar(&o.EvictionPressureTransitionPeriod, "eviction-pressure-transition-period", o.EvictionPressureTransitionPeriod, "how long a pressure condition stays true after its threshold was last met")
+	fs.StringVar(&o.PodManifestPath, "pod-manifest-path", o.PodManifestPath, "directory of static pod manifests (staticPodPath): each file holds one Pod the kubelet runs and mirrors in the API")
+	fs.DurationVar(&o.FileCheckFrequency, "file-check-frequency", o.FileCheckFrequency, "how often the static pod directory is re-read in full (changes are also picked up within a second)")
+	fs.StringVar(&o.ContainerLogMaxSize, "container-log-max-size", o.ContainerLogMaxSize, "size (a quantity, e.g. 10Mi) a container log reaches before it is rotated")
+	fs.IntVar(&o.ContainerLogMaxFiles, "container-log-max-files", o.ContainerLogMaxFiles, "how many log files a container keeps, the current one included (at least 2)")
+	fs.Float32Var(&o.KubeAPIQPS, "kube-api-qps", o.KubeAPIQPS, "queries per second to the apiserver")
+	fs.IntVar(&o.KubeAPIBurst, "kube-api-burst", o.KubeAPIBurst, "burst of queries to the apiserver")
+	fs.Int32Var(&o.EvictionMaxPodGracePeriod, "eviction-max-pod-grace-period", o.EvictionMaxPodGracePeriod, "maximum grace period in seconds of pods evicted for a soft threshold")
 }
 
 // NodeName is the node name: the override, else the lower-cased host name.
@@ -138,6 +175,9 @@ func (o *Options) Validate() error {
 			return fmt.Errorf("--cluster-dns %q is not an IP address", ip)
 		}
 	}
+	if o.KubeAPIQPS < 0 || o.KubeAPIBurst < 0 {
+		return fmt.Errorf("--kube-api-qps and --kube-api-burst must not be negative")
+	}
 	if o.MaxPods <= 0 {
 		return fmt.Errorf("--max-pods must be positive")
 	}
@@ -153,7 +193,47 @@ func (o *Options) Validate() error {
 	if _, err := o.Reserved(); err != nil {
 		return err
 	}
+	if _, err := o.EvictionConfig(); err != nil {
+		return err
+	}
+	if _, err := o.LogMaxSize(); err != nil {
+		return err
+	}
+	if o.ContainerLogMaxFiles < 2 {
+		return fmt.Errorf("--container-log-max-files must be at least 2")
+	}
+	if o.FileCheckFrequency <= 0 {
+		return fmt.Errorf("--file-check-frequency must be positive")
+	}
 	return nil
+}
+
+// LogMaxSize parses --container-log-max-size into bytes.
+func (o *Options) LogMaxSize() (int64, error) {
+	q, err := resource.ParseQuantity(o.ContainerLogMaxSize)
+	if err != nil {
+		return 0, fmt.Errorf("--container-log-max-size %q: %w", o.ContainerLogMaxSize, err)
+	}
+	if q.Value() <= 0 {
+		return 0, fmt.Errorf("--container-log-max-size must be positive")
+	}
+	return q.Value(), nil
+}
+
+// EvictionConfig returns the eviction policy of the eviction flags.
+func (o *Options) EvictionConfig() (*eviction.Config, error) {
+	th, err := eviction.ParseThresholds(o.EvictionHard, o.EvictionSoft, o.EvictionSoftGracePeriod, o.EvictionMinimumReclaim)
+	if err != nil {
+		return nil, err
+	}
+	if o.EvictionPressureTransitionPeriod < 0 {
+		return nil, fmt.Errorf("--eviction-pressure-transition-period must not be negative")
+	}
+	if o.EvictionMaxPodGracePeriod < 0 {
+		return nil, fmt.Errorf("--eviction-max-pod-grace-period must not be negative")
+	}
+	return &eviction.Config{Thresholds: th, PressureTransitionPeriod: o.EvictionPressureTransitionPeriod,
+		MaxPodGracePeriodSeconds: int64(o.EvictionMaxPodGracePeriod)}, nil
 }
 
 // Taints parses --register-with-taints and adds the uninitialized taint

@@ -35,6 +35,7 @@ func Start(ctx context.Context, dir string, startDelay time.Duration, images ...
 	for _, img := range images {
 		s.AddImage(img)
 	}
+	s.SetUsage(syntheticUsage)
 	if startDelay > 0 {
 		s.SetDelay("StartContainer", startDelay)
 	}

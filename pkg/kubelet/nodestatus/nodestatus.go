@@ -59,8 +59,11 @@ type Config struct {
 	// LeaseRenew is the lease renewal interval (10 s); LeaseDuration 40 s.
 	LeaseRenew    time.Duration
 	LeaseDuration int32
-	Clock         clock.Clock
-	Logger        *slog.Logger
+	// Pressure reports whether the node has a MemoryPressure, DiskPressure
+	// or PIDPressure condition (the eviction manager); nil reports none.
+	Pressure func(corev1.NodeConditionType) bool
+	Clock    clock.Clock
+	Logger   *slog.Logger
 }
 
 // Controller registers the node and keeps its status and lease fresh.
@@ -326,9 +329,12 @@ func (c *Controller) computeStatus(ctx context.Context, old *corev1.NodeStatus) 
 		st.Images = images(imgs.Images)
 	}
 	conds := []corev1.NodeCondition{
-		{Type: corev1.NodeMemoryPressure, Status: corev1.ConditionFalse, Reason: "KubeletHasSufficientMemory", Message: "kubelet has sufficient memory available"},
-		{Type: corev1.NodeDiskPressure, Status: corev1.ConditionFalse, Reason: "KubeletHasNoDiskPressure", Message: "kubelet has no disk pressure"},
-		{Type: corev1.NodePIDPressure, Status: corev1.ConditionFalse, Reason: "KubeletHasSufficientPID", Message: "kubelet has sufficient PID available"},
+		c.pressure(corev1.NodeMemoryPressure, "KubeletHasInsufficientMemory", "kubelet has insufficient memory available",
+			"KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
+		c.pressure(corev1.NodeDiskPressure, "KubeletHasDiskPressure", "kubelet has disk pressure",
+			"KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
+		c.pressure(corev1.NodePIDPressure, "KubeletHasInsufficientPID", "kubelet has insufficient PID available",
+			"KubeletHasSufficientPID", "kubelet has sufficient PID available"),
 		{Type: corev1.NodeReady, Status: readyStatus, Reason: readyReason, Message: readyMsg},
 	}
 	for i := range conds {
@@ -345,6 +351,14 @@ func (c *Controller) computeStatus(ctx context.Context, old *corev1.NodeStatus) 
 	}
 	st.Conditions = conds
 	return st, nil
+}
+
+// pressure builds a pressure condition from the Pressure hook.
+func (c *Controller) pressure(t corev1.NodeConditionType, trueReason, trueMsg, falseReason, falseMsg string) corev1.NodeCondition {
+	if c.cfg.Pressure != nil && c.cfg.Pressure(t) {
+		return corev1.NodeCondition{Type: t, Status: corev1.ConditionTrue, Reason: trueReason, Message: trueMsg}
+	}
+	return corev1.NodeCondition{Type: t, Status: corev1.ConditionFalse, Reason: falseReason, Message: falseMsg}
 }
 
 // runtimeProblem returns why the runtime is not ready, or "".

@@ -10,6 +10,7 @@ import (
 	runtimeapi "k8s.io/cri-api/pkg/apis/runtime/v1"
 
 	corev1 "keel.dev/api/core/v1"
+	metav1 "keel.dev/apimachinery/pkg/apis/meta/v1"
 	"keel.dev/apimachinery/pkg/types"
 	"keel.dev/keel/pkg/kubelet/lifecycle"
 	"keel.dev/keel/pkg/kubelet/prober"
@@ -33,6 +34,8 @@ type Worker struct {
 	volumesDone bool
 	failReason  string // pod-level failure such as DeadlineExceeded
 	failMessage string
+	failCond    *corev1.PodCondition // added to the status of a killed pod
+	kill        *KillRequest         // pending KillPod request
 	updates     chan struct{}
 }
 
@@ -114,6 +117,9 @@ func (w *Worker) Sync(ctx context.Context) (corev1.PodStatus, error) {
 		return corev1.PodStatus{}, err
 	}
 	if pod.DeletionTimestamp != nil {
+		if k := w.takeKill(); k != nil {
+			defer close(k.done)
+		}
 		return w.terminate(ctx, pod, obs)
 	}
 	if !w.terminal && w.deadlineExceeded(pod) {
@@ -122,6 +128,24 @@ func (w *Worker) Sync(ctx context.Context) (corev1.PodStatus, error) {
 		w.terminal = true
 		w.failReason, w.failMessage = "DeadlineExceeded", "Pod was active on the node longer than the specified deadline"
 		if obs, err = w.observe(ctx); err != nil {
+			return corev1.PodStatus{}, err
+		}
+	}
+	if k := w.takeKill(); k != nil {
+		// KillPod returns once the failed status is published.
+		defer close(k.done)
+		if !w.terminal {
+			w.stopAll(ctx, pod, obs, k.GracePeriod)
+			w.terminal = true
+			w.failReason, w.failMessage = k.Reason, k.Message
+			if k.Condition.Type != "" {
+				c := k.Condition
+				c.LastTransitionTime = metav1.NewTime(w.cfg.Clock.Now())
+				w.failCond = &c
+			}
+			obs, err = w.observe(ctx)
+		}
+		if err != nil {
 			return corev1.PodStatus{}, err
 		}
 	}
@@ -145,6 +169,13 @@ func (w *Worker) Sync(ctx context.Context) (corev1.PodStatus, error) {
 	}
 	if w.failReason != "" {
 		st.Phase, st.Reason, st.Message = corev1.PodFailed, w.failReason, w.failMessage
+	}
+	if w.failCond != nil {
+		if i, _ := corev1.GetPodCondition(&st, w.failCond.Type); i >= 0 {
+			st.Conditions[i] = *w.failCond
+		} else {
+			st.Conditions = append(st.Conditions, *w.failCond)
+		}
 	}
 	w.publish(pod, st)
 	return st, syncErr

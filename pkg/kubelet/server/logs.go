@@ -69,12 +69,13 @@ func (s *Server) containerLogs(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "container has no log file", http.StatusNotFound)
 		return
 	}
-	f, err := os.Open(st.Status.LogPath)
+	f, err := openLog(ctx, st.Status.LogPath)
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusNotFound)
 		return
 	}
-	defer f.Close()
+	src := &rotatingFile{path: st.Status.LogPath, f: f}
+	defer src.Close()
 	w.Header().Set("Content-Type", "text/plain")
 	out := io.Writer(w)
 	if o := parseLogOptions(r); o.limitBytes > 0 {
@@ -84,8 +85,57 @@ func (s *Server) containerLogs(w http.ResponseWriter, r *http.Request) {
 		st, err := s.cfg.Runtime.ContainerStatus(context.WithoutCancel(ctx), &runtimeapi.ContainerStatusRequest{ContainerId: c.Id})
 		return err == nil && st.Status.State == runtimeapi.ContainerState_CONTAINER_RUNNING
 	}
-	_ = CopyLogs(ctx, out, f, parseLogOptions(r), running, flusher(w))
+	_ = CopyLogs(ctx, out, src, parseLogOptions(r), running, flusher(w))
 }
+
+// openLog opens a container's log file; a file missing for a moment is
+// being rotated (renamed away, not yet reopened by the runtime), so that
+// is retried for up to two seconds.
+func openLog(ctx context.Context, path string) (*os.File, error) {
+	deadline := time.Now().Add(2 * time.Second)
+	for {
+		f, err := os.Open(path)
+		if err == nil || !os.IsNotExist(err) || time.Now().After(deadline) {
+			return f, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, err
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+// rotatingFile reads a container's log file and, once at its end, moves on
+// to the file now at the same path when the log was rotated meanwhile
+// (renamed away and reopened by the runtime), so following continues.
+type rotatingFile struct {
+	path string
+	f    *os.File
+}
+
+// Read reads the current file; at its end it switches to a new file at path.
+func (r *rotatingFile) Read(p []byte) (int, error) {
+	n, err := r.f.Read(p)
+	if n > 0 || err != io.EOF {
+		return n, err
+	}
+	cur, serr := os.Stat(r.path)
+	old, ferr := r.f.Stat()
+	if serr != nil || ferr != nil || os.SameFile(cur, old) {
+		return 0, io.EOF
+	}
+	nf, oerr := os.Open(r.path)
+	if oerr != nil {
+		return 0, io.EOF
+	}
+	r.f.Close()
+	r.f = nf
+	return r.f.Read(p)
+}
+
+// Close closes the current file.
+func (r *rotatingFile) Close() error { return r.f.Close() }
 
 func flusher(w http.ResponseWriter) func() {
 	if f, ok := w.(http.Flusher); ok {

@@ -40,7 +40,9 @@ type Config struct {
 	ServingCert *tls.Certificate
 	// ClientCAs verifies client certificates; nil disables authentication.
 	ClientCAs *x509.CertPool
-	Logger    *slog.Logger
+	// Stats serves /stats/summary and /metrics/resource; nil answers 404.
+	Stats  SummaryProvider
+	Logger *slog.Logger
 }
 
 // Server serves the kubelet API.
@@ -58,6 +60,8 @@ func New(cfg Config) *Server {
 	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok")) })
 	s.mux.HandleFunc("GET /pods", s.pods)
 	s.mux.HandleFunc("GET /metrics", s.metrics)
+	s.mux.HandleFunc("GET /metrics/resource", s.resourceMetrics)
+	s.mux.HandleFunc("GET /stats/summary", s.summary)
 	s.mux.HandleFunc("GET /containerLogs/{ns}/{pod}/{container}", s.containerLogs)
 	for _, p := range []string{"/exec/{ns}/{pod}/{container}", "/attach/{ns}/{pod}/{container}", "/portForward/{ns}/{pod}"} {
 		s.mux.HandleFunc("GET "+p, s.stream)

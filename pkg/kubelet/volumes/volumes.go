@@ -1,7 +1,8 @@
 // Package volumes prepares a pod's volumes on the node (emptyDir on disk
 // or tmpfs, hostPath, configMap, secret, downwardAPI and projected written
-// atomically with Kubernetes' ..data layout) and the CRI mounts of its
-// containers (subPath, readOnly).
+// atomically with Kubernetes' ..data layout, persistentVolumeClaim and
+// ephemeral volumes bound to hostPath or local PersistentVolumes) and the
+// CRI mounts of its containers (subPath, subPathExpr, readOnly).
 package volumes
 
 import (
@@ -39,12 +40,16 @@ type Manager struct {
 	Getter  envvars.Getter
 	Mounter Mounter
 	Tokens  TokenSource
+	// Claims resolves persistentVolumeClaim and ephemeral volumes.
+	Claims ClaimGetter
 	// NodeAllocatable backs downward API resource limits left unset.
 	NodeAllocatable corev1.ResourceList
 
 	mu sync.Mutex
 	// Skipped records volumes set up in a degraded way, e.g. tmpfs without root.
 	Skipped map[string]string
+	// claims are the resolved claim volumes by "<pod uid>/<volume>".
+	claims map[string]claimVolume
 }
 
 // PodDir returns the pod's directory.
@@ -72,6 +77,9 @@ func pluginName(v *corev1.Volume) string {
 func (m *Manager) Path(pod *corev1.Pod, v *corev1.Volume) string {
 	if v.HostPath != nil {
 		return v.HostPath.Path
+	}
+	if c, ok := m.claimPath(pod, v); ok {
+		return c.path
 	}
 	return filepath.Join(m.PodDir(pod), "volumes", "kubernetes.io~"+pluginName(v), v.Name)
 }
@@ -114,6 +122,8 @@ func (m *Manager) setUpOne(pod *corev1.Pod, v *corev1.Volume) error {
 	switch {
 	case v.HostPath != nil:
 		return setUpHostPath(v.HostPath)
+	case v.PersistentVolumeClaim != nil, v.Ephemeral != nil:
+		return m.setUpClaim(pod, v)
 	case v.EmptyDir != nil:
 		if err := os.MkdirAll(dir, 0o777); err != nil {
 			return err
@@ -190,7 +200,7 @@ func setUpHostPath(h *corev1.HostPathVolumeSource) error {
 func (m *Manager) TearDown(pod *corev1.Pod) error {
 	for i := range pod.Spec.Volumes {
 		v := &pod.Spec.Volumes[i]
-		if v.HostPath != nil {
+		if _, _, _, claim := claimName(pod, v); v.HostPath != nil || claim {
 			continue
 		}
 		dir := m.Path(pod, v)
@@ -200,12 +210,15 @@ func (m *Manager) TearDown(pod *corev1.Pod) error {
 			}
 		}
 	}
+	m.forgetClaims(pod)
 	return os.RemoveAll(m.PodDir(pod))
 }
 
-// Mounts returns the CRI mounts of container c.
+// Mounts returns the CRI mounts of container c. A subPathExpr is expanded
+// with the container's environment variables.
 func (m *Manager) Mounts(pod *corev1.Pod, c *corev1.Container) ([]*runtimeapi.Mount, error) {
 	var out []*runtimeapi.Mount
+	var env map[string]string
 	for _, vm := range c.VolumeMounts {
 		var v *corev1.Volume
 		for i := range pod.Spec.Volumes {
@@ -216,28 +229,42 @@ func (m *Manager) Mounts(pod *corev1.Pod, c *corev1.Container) ([]*runtimeapi.Mo
 		if v == nil {
 			return nil, fmt.Errorf("volume %q of mount %s not found", vm.Name, vm.MountPath)
 		}
+		claim, isClaim := m.claimPath(pod, v)
+		if _, _, _, wantClaim := claimName(pod, v); wantClaim && !isClaim {
+			return nil, fmt.Errorf("volume %q: claim not set up", vm.Name)
+		}
 		host := m.Path(pod, v)
-		if vm.SubPath != "" {
-			if err := validPath(vm.SubPath); err != nil {
+		subPath := vm.SubPath
+		if vm.SubPathExpr != "" {
+			if env == nil {
+				var err error
+				if env, err = m.containerEnv(pod, c); err != nil {
+					return nil, fmt.Errorf("subPathExpr of mount %s: %w", vm.MountPath, err)
+				}
+			}
+			subPath = envvars.Expand(vm.SubPathExpr, env)
+		}
+		if subPath != "" {
+			if err := validPath(subPath); err != nil {
 				return nil, fmt.Errorf("subPath: %w", err)
 			}
-			host = filepath.Join(host, vm.SubPath)
-			if _, err := os.Lstat(host); os.IsNotExist(err) && (v.EmptyDir != nil || v.HostPath != nil) {
+			host = filepath.Join(host, subPath)
+			if _, err := os.Lstat(host); os.IsNotExist(err) && (v.EmptyDir != nil || v.HostPath != nil || isClaim) {
 				if err := os.MkdirAll(host, 0o777); err != nil {
 					return nil, err
 				}
 			}
 			resolved, err := filepath.EvalSymlinks(host)
 			if err != nil {
-				return nil, fmt.Errorf("subPath %q: %w", vm.SubPath, err)
+				return nil, fmt.Errorf("subPath %q: %w", subPath, err)
 			}
 			base, _ := filepath.EvalSymlinks(m.Path(pod, v))
 			if !strings.HasPrefix(resolved+"/", base+"/") {
-				return nil, fmt.Errorf("subPath %q escapes volume %q", vm.SubPath, vm.Name)
+				return nil, fmt.Errorf("subPath %q escapes volume %q", subPath, vm.Name)
 			}
 			host = resolved
 		}
-		ro := vm.ReadOnly || v.ConfigMap != nil || v.Secret != nil || v.DownwardAPI != nil || v.Projected != nil
+		ro := vm.ReadOnly || claim.readOnly || v.ConfigMap != nil || v.Secret != nil || v.DownwardAPI != nil || v.Projected != nil
 		mnt := &runtimeapi.Mount{ContainerPath: vm.MountPath, HostPath: host, Readonly: ro}
 		if vm.MountPropagation != nil {
 			switch *vm.MountPropagation {
@@ -250,4 +277,40 @@ func (m *Manager) Mounts(pod *corev1.Pod, c *corev1.Container) ([]*runtimeapi.Mo
 		out = append(out, mnt)
 	}
 	return out, nil
+}
+
+// containerEnv returns the values of container c's environment variables.
+func (m *Manager) containerEnv(pod *corev1.Pod, c *corev1.Container) (map[string]string, error) {
+	vars, err := envvars.Make(envvars.Context{Pod: pod, PodIPs: podIPs(pod), HostIPs: hostIPs(pod),
+		NodeAllocatable: m.NodeAllocatable, Getter: m.Getter}, c)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]string, len(vars))
+	for _, v := range vars {
+		out[v.Name] = v.Value
+	}
+	return out, nil
+}
+
+func podIPs(pod *corev1.Pod) []string {
+	var out []string
+	for _, ip := range pod.Status.PodIPs {
+		out = append(out, ip.IP)
+	}
+	if len(out) == 0 && pod.Status.PodIP != "" {
+		out = append(out, pod.Status.PodIP)
+	}
+	return out
+}
+
+func hostIPs(pod *corev1.Pod) []string {
+	var out []string
+	for _, ip := range pod.Status.HostIPs {
+		out = append(out, ip.IP)
+	}
+	if len(out) == 0 && pod.Status.HostIP != "" {
+		out = append(out, pod.Status.HostIP)
+	}
+	return out
 }

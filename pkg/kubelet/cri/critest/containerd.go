@@ -28,9 +28,23 @@ const (
 // Containerd connects to a containerd usable for e2e tests, or skips t
 // with the reason: it needs root, containerd and runc, and the image
 // tarballs. The system socket is used when its CRI config fits (sandbox
-// image keel.local/pause:3 and restrict_oom_score_adj); otherwise a private
-// containerd runs as a child process with its own root, state and socket.
+// image keel.local/pause:3 and restrict_oom_score_adj) unless
+// KEEL_CRITEST_PRIVATE=1; otherwise a private containerd runs as a child
+// process with its own root, state and socket.
 func Containerd(t *testing.T) *cri.Client {
+	t.Helper()
+	return connect(t, os.Getenv("KEEL_CRITEST_PRIVATE") != "1")
+}
+
+// PrivateContainerd is Containerd that always starts its own containerd,
+// for tests whose pods must not share a runtime that local clusters start,
+// stop and clean up meanwhile.
+func PrivateContainerd(t *testing.T) *cri.Client {
+	t.Helper()
+	return connect(t, false)
+}
+
+func connect(t *testing.T, allowSystem bool) *cri.Client {
 	t.Helper()
 	if os.Geteuid() != 0 {
 		t.Skip("e2e against containerd needs root")
@@ -45,7 +59,7 @@ func Containerd(t *testing.T) *cri.Client {
 		t.Skip("image tarballs _output/images/{pause,busybox}.tar missing: run `make images`")
 	}
 	ctx := context.Background()
-	if _, err := os.Stat(systemSocket); err == nil {
+	if _, err := os.Stat(systemSocket); err == nil && allowSystem {
 		c, err := cri.Dial(ctx, systemSocket)
 		if err == nil {
 			if reason := unsuitable(ctx, c); reason == "" {

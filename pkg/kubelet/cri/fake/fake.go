@@ -69,6 +69,9 @@ type Server struct {
 	exec       ExecFunc
 	onStart    func(c *Container)
 	onStop     func(c *Container, timeout int64)
+	usage      UsageFunc
+	cpu        map[string]*cpuCounter
+	dir        string
 
 	grpc *grpc.Server
 	// Endpoint is the unix socket the server listens on after Start.
@@ -89,6 +92,7 @@ func New(now func() time.Time) *Server {
 		failures:   map[string][]error{},
 		sticky:     map[string]error{},
 		delays:     map[string]time.Duration{},
+		cpu:        map[string]*cpuCounter{},
 	}
 }
 
@@ -100,6 +104,9 @@ func (s *Server) Start(dir string) error {
 	if err != nil {
 		return fmt.Errorf("listen %s: %w", sock, err)
 	}
+	s.mu.Lock()
+	s.dir = dir
+	s.mu.Unlock()
 	s.grpc = grpc.NewServer()
 	runtimeapi.RegisterRuntimeServiceServer(s.grpc, s)
 	runtimeapi.RegisterImageServiceServer(s.grpc, s)

@@ -56,10 +56,19 @@ func (s *Server) RemoveImage(ctx context.Context, req *runtimeapi.RemoveImageReq
 	return &runtimeapi.RemoveImageResponse{}, nil
 }
 
-// ImageFsInfo reports no filesystems.
+// ImageFsInfo reports the images' total size on the filesystem of the
+// directory the server was started in.
 func (s *Server) ImageFsInfo(ctx context.Context, req *runtimeapi.ImageFsInfoRequest) (*runtimeapi.ImageFsInfoResponse, error) {
 	if err := s.enter("ImageFsInfo", ""); err != nil {
 		return nil, err
 	}
-	return &runtimeapi.ImageFsInfoResponse{}, nil
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var used uint64
+	for _, img := range s.images {
+		used += img.Size
+	}
+	fs := &runtimeapi.FilesystemUsage{Timestamp: s.now().UnixNano(), FsId: &runtimeapi.FilesystemIdentifier{Mountpoint: s.dir},
+		UsedBytes: &runtimeapi.UInt64Value{Value: used}, InodesUsed: &runtimeapi.UInt64Value{Value: uint64(len(s.images)) * 16}}
+	return &runtimeapi.ImageFsInfoResponse{ImageFilesystems: []*runtimeapi.FilesystemUsage{fs}}, nil
 }

@@ -3,6 +3,7 @@ package fake
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 
 	runtimeapi "k8s.io/cri-api/pkg/apis/runtime/v1"
 )
@@ -240,11 +241,16 @@ func (s *Server) ContainerStatus(ctx context.Context, req *runtimeapi.ContainerS
 	if !ok {
 		return nil, notFound("container", req.ContainerId)
 	}
+	logPath := c.Config.LogPath
+	if sb := s.sandboxes[c.SandboxID]; sb != nil && logPath != "" {
+		// runtimes report the full path: the sandbox's log directory joined with the container's.
+		logPath = filepath.Join(sb.Config.GetLogDirectory(), logPath)
+	}
 	return &runtimeapi.ContainerStatusResponse{Status: &runtimeapi.ContainerStatus{
 		Id: c.ID, Metadata: c.Config.Metadata, State: c.State, CreatedAt: c.CreatedAt, StartedAt: c.StartedAt,
 		FinishedAt: c.FinishedAt, ExitCode: c.ExitCode, Image: c.Config.Image, ImageRef: c.ImageRef, Reason: c.Reason,
 		Message: c.Message, Labels: c.Config.Labels, Annotations: c.Config.Annotations, Mounts: c.Config.Mounts,
-		LogPath: c.Config.LogPath,
+		LogPath: logPath,
 	}}, nil
 }
 
