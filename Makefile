@@ -1,7 +1,7 @@
 # Keel — build, test and verify every module of the repository.
 #
 #   make build    binaries of cmd/* into _output/bin/
-#   make test     verify + unit and integration tests of every module + short fuzzing
+#   make test     verify + unit and integration tests of every module + short fuzzing + e2e
 #   make verify   gofmt, go vet, generated files up to date
 #   make bench    benchmarks
 #   make generate regenerate deep copies and the OpenAPI documents
@@ -27,7 +27,7 @@ PODSTARTUP_KUBECONFIG ?= $(OUT)/local/kubeconfig
 FUZZTIME ?= 5s
 # Fuzz targets run briefly by `make test`: package:target.
 
-.PHONY: all build test test-images unit fuzz verify vet fmt generate bench up down images clean
+.PHONY: all build test test-images unit e2e fuzz verify vet fmt generate bench up down images clean
 
 all: build
 
@@ -35,17 +35,25 @@ build:
 	@mkdir -p $(BIN)
 	@for c in $(CMDS); do echo "go build ./cmd/$$c"; $(GO) build -o $(BIN)/$$c ./cmd/$$c || exit 1; done
 
-test: verify test-images unit fuzz
+test: verify test-images unit fuzz e2e
 
 # The containerd end-to-end tests import the local images; without them
 # (no apt to fetch busybox-static) those tests skip and say so.
 test-images:
 	@./hack/images.sh >/dev/null || echo "make test: local images not built; containerd e2e tests will skip"
 
+# Unit and integration tests; test/e2e runs on its own afterwards (it starts
+# a whole cluster, which must not race other packages' containerd tests).
 unit:
 	@set -e; for m in $(MODULES) $(TEST_MODULES); do \
-		echo "== go test $$m"; (cd $$m && $(GO) test -count=1 ./...); \
+		echo "== go test $$m"; \
+		(cd $$m && $(GO) test -count=1 $$($(GO) list ./... | grep -v '^keel.dev/keel/test/e2e$$')); \
 	done
+
+# End-to-end tests: a cluster started by hack/local-up.sh, driven by the real
+# kubectl and by ctl (as root; they skip, saying why, otherwise).
+e2e:
+	$(GO) test -count=1 -timeout 25m ./test/e2e/
 
 fuzz:
 	@./hack/fuzz.sh $(FUZZTIME)

@@ -9,6 +9,21 @@
 # Foreground by default: Ctrl-C (or SIGTERM) stops everything in reverse
 # order and removes the pods' containers. DETACH=1 returns once the node is
 # Ready and the kubernetes Service exists; `make down` stops it then.
+#
+# Environment:
+#   LOCAL_DIR   data directory (default _output/local): etcd, certificates,
+#               kubeconfigs, logs, PID files. The admin kubeconfig is
+#               $LOCAL_DIR/kubeconfig.
+#   DETACH=1    return once the node is Ready (see above).
+#   APISERVER_FLAGS, CONTROLLER_MANAGER_FLAGS, SCHEDULER_FLAGS,
+#   CLOUD_CONTROLLER_MANAGER_FLAGS, KUBELET_FLAGS, PROXY_FLAGS
+#               extra flags appended to that component's command line,
+#               split on whitespace (no quoting), e.g. the e2e tests'
+#               CONTROLLER_MANAGER_FLAGS="--node-monitor-grace-period=25s
+#               --node-monitor-period=2s". A later flag overrides an
+#               earlier one of the same name.
+# A component killed by hand restarts with the same command line through
+#   LOCAL_DIR=... bash -c 'source hack/lib/local.sh && local::restart kubelet'
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source hack/lib/local.sh
@@ -16,6 +31,12 @@ source hack/lib/containerd.sh
 
 DETACH=${DETACH:-}
 [[ $DETACH == 0 ]] && DETACH=
+# extra NAME: the words of the component's *_FLAGS variable.
+extra() {
+  local v
+  v=$(tr 'a-z-' 'A-Z_' <<<"$1")_FLAGS
+  read -r -a EXTRA <<<"${!v:-}"
+}
 SERVICE_CIDR=10.96.0.0/12
 CLUSTER_CIDR=10.244.0.0/16
 SECURE_PORT=6443
@@ -132,7 +153,10 @@ for img in pause busybox; do
   ctr --address "$CONTAINERD_SOCK" -n k8s.io images import "_output/images/$img.tar" >/dev/null ||
     fail "importing _output/images/$img.tar into containerd failed"
 done
-local::say "containerd on $CONTAINERD_SOCK has $SANDBOX_IMAGE and keel.local/busybox:1.35 ($(elapsed)s)"
+# A second tag of the same busybox, so an image change can be rolled out.
+ctr --address "$CONTAINERD_SOCK" -n k8s.io images tag --force keel.local/busybox:1.35 keel.local/busybox:1.36 >/dev/null ||
+  fail "tagging keel.local/busybox:1.36 in containerd failed"
+local::say "containerd on $CONTAINERD_SOCK has $SANDBOX_IMAGE and keel.local/busybox:1.35 (also tagged 1.36) ($(elapsed)s)"
 
 # ---- apiserver -------------------------------------------------------------
 # The host's primary IPv4 address, found without sending any traffic.
@@ -140,13 +164,14 @@ HOST_IP=$(hostname -I 2>/dev/null | tr ' ' '\n' | grep -m1 -E '^[0-9]+(\.[0-9]+)
 [[ -n $HOST_IP ]] || HOST_IP=127.0.0.1
 NODE_NAME=$(hostname | tr '[:upper:]' '[:lower:]')
 ADMIN_KUBECONFIG=$LOCAL_DIR/kubeconfig
+extra apiserver
 local::start apiserver "$LOCAL_LOGS/apiserver.log" "$BIN_DIR/apiserver" \
   --secure-port "$SECURE_PORT" \
   --advertise-address "$HOST_IP" \
   --service-cluster-ip-range "$SERVICE_CIDR" \
   --data-dir "$LOCAL_DIR/etcd" \
   --cert-dir "$LOCAL_PKI" \
-  --write-kubeconfig "$ADMIN_KUBECONFIG"
+  --write-kubeconfig "$ADMIN_KUBECONFIG" "${EXTRA[@]}"
 ready=
 for i in $(seq 600); do
   if curl -sk --max-time 2 "https://127.0.0.1:$SECURE_PORT/readyz" 2>/dev/null | grep -qx ok; then
@@ -171,13 +196,15 @@ kc() { echo "$LOCAL_KUBECONFIGS/$1.kubeconfig"; }
 
 # ---- the other components ----------------------------------------------------
 if have controller-manager; then
+  extra controller-manager
   local::start controller-manager "$LOCAL_LOGS/controller-manager.log" "$BIN_DIR/controller-manager" \
     --kubeconfig "$(kc controller-manager)" --leader-elect=false \
-    --cluster-cidr "$CLUSTER_CIDR" --allocate-node-cidrs=true --cloud-provider external
+    --cluster-cidr "$CLUSTER_CIDR" --allocate-node-cidrs=true --cloud-provider external "${EXTRA[@]}"
 fi
 if have scheduler; then
+  extra scheduler
   local::start scheduler "$LOCAL_LOGS/scheduler.log" "$BIN_DIR/scheduler" \
-    --kubeconfig "$(kc scheduler)" --leader-elect=false
+    --kubeconfig "$(kc scheduler)" --leader-elect=false "${EXTRA[@]}"
 fi
 if have cloud-controller-manager; then
   cat >"$LOCAL_DIR/cloud.yaml" <<EOF
@@ -186,25 +213,28 @@ stateFile: $LOCAL_DIR/cloud-state.json
 zone: local
 region: local
 EOF
+  extra cloud-controller-manager
   local::start cloud-controller-manager "$LOCAL_LOGS/cloud-controller-manager.log" "$BIN_DIR/cloud-controller-manager" \
     --kubeconfig "$(kc cloud-controller-manager)" --leader-elect=false \
-    --cloud-provider local --cloud-config "$LOCAL_DIR/cloud.yaml" --cluster-cidr "$CLUSTER_CIDR"
+    --cloud-provider local --cloud-config "$LOCAL_DIR/cloud.yaml" --cluster-cidr "$CLUSTER_CIDR" "${EXTRA[@]}"
 fi
 if have kubelet; then
   mkdir -p "$CNI_CONF_DIR" "$LOCAL_DIR/kubelet"
   kubelet_taint=()
   have cloud-controller-manager && kubelet_taint=(--cloud-provider external)
+  extra kubelet
   local::start kubelet "$LOCAL_LOGS/kubelet.log" "$BIN_DIR/kubelet" \
     --kubeconfig "$(kc kubelet)" --hostname-override "$NODE_NAME" --node-ip "$HOST_IP" \
     --container-runtime-endpoint "unix://$CONTAINERD_SOCK" --pod-infra-image "$SANDBOX_IMAGE" \
     --cni-bin-dir "$CNI_BIN_DIR" --cni-conf-dir "$CNI_CONF_DIR" \
     --root-dir "$LOCAL_DIR/kubelet" --pod-logs-dir "$LOCAL_POD_LOGS" \
-    --client-ca-file "$LOCAL_PKI/ca.crt" "${kubelet_taint[@]}"
+    --client-ca-file "$LOCAL_PKI/ca.crt" "${kubelet_taint[@]}" "${EXTRA[@]}"
 fi
 if have proxy; then
+  extra proxy
   local::start proxy "$LOCAL_LOGS/proxy.log" "$BIN_DIR/proxy" \
     --kubeconfig "$(kc proxy)" --hostname-override "$NODE_NAME" \
-    --proxy-mode iptables --cluster-cidr "$CLUSTER_CIDR"
+    --proxy-mode iptables --cluster-cidr "$CLUSTER_CIDR" "${EXTRA[@]}"
 fi
 sleep 1
 for c in "${components[@]}"; do

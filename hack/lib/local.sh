@@ -47,6 +47,8 @@ local::start() {
   local exe
   exe=$(readlink -f "$(command -v "$1")")
   mkdir -p "$LOCAL_PIDS" "$(dirname "$log")"
+  # The command line, NUL-separated, for local::restart.
+  printf '%s\0' "$log" "$@" >"$LOCAL_PIDS/$name.cmd"
   echo "==== $(date -u +%FT%TZ) $*" >>"$log"
   setsid bash -c 'echo "$$ $0" >"$1"; shift 2; exec "$@"' "$exe" "$LOCAL_PIDS/$name.pid" _ "$@" \
     </dev/null >>"$log" 2>&1 3>&- 4>&- &
@@ -55,6 +57,36 @@ local::start() {
     [[ -s $LOCAL_PIDS/$name.pid ]] && break
     sleep 0.1
   done
+}
+
+# local::restart NAME starts NAME again with the command line and log file
+# of its last local::start (recorded in $LOCAL_PIDS/NAME.cmd), e.g. after
+# it was killed; it fails when NAME is still running or was never started.
+local::restart() {
+  local name=$1 pid
+  local -a cmd
+  if pid=$(local::alive "$name"); then
+    echo "$name is still running (pid $pid)" >&2
+    return 1
+  fi
+  [[ -f $LOCAL_PIDS/$name.cmd ]] || {
+    echo "$name was never started from $LOCAL_DIR (no $LOCAL_PIDS/$name.cmd)" >&2
+    return 1
+  }
+  mapfile -d '' -t cmd <"$LOCAL_PIDS/$name.cmd"
+  rm -f "$LOCAL_PIDS/$name.pid"
+  local::start "$name" "${cmd[@]}"
+  local i
+  # The PID file is written just before the exec.
+  for i in $(seq 50); do
+    local::alive "$name" >/dev/null && break
+    sleep 0.1
+  done
+  pid=$(local::alive "$name") || {
+    echo "$name did not start (see ${cmd[0]})" >&2
+    return 1
+  }
+  echo "restarted $name (pid $pid)"
 }
 
 # local::stop NAME [TIMEOUT] sends SIGTERM to NAME's recorded PID, waits up

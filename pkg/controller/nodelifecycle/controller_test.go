@@ -249,3 +249,34 @@ func TestNoExecuteTaintingIsRateLimitedPerZone(t *testing.T) {
 		t.Error("second node still untainted after 1/rate seconds")
 	}
 }
+
+func TestPodsOfASilentNodeAreMarkedNotReady(t *testing.T) {
+	ready := func(name, node string) *corev1.Pod {
+		p := podOn(name, node, corev1.Toleration{Operator: corev1.TolerationOpExists})
+		p.Status.Conditions = []corev1.PodCondition{{Type: corev1.PodReady, Status: corev1.ConditionTrue}}
+		return p
+	}
+	h := newHarness(t, readyNode("n1", "z"), lease("n1", t0), readyNode("healthy", "z2"), lease("healthy", t0.Add(time.Hour)),
+		ready("web", "n1"), ready("other", "healthy"))
+	h.sync(t, "n1")
+	h.clock.Step(41 * time.Second)
+	h.sync(t, "n1")
+	h.sync(t, "healthy")
+	readyOf := func(name string) corev1.ConditionStatus {
+		p, err := h.cs.CoreV1().Pods("default").Get(context.Background(), name, metav1.GetOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, c := corev1.GetPodCondition(&p.Status, corev1.PodReady)
+		if c == nil {
+			return ""
+		}
+		return c.Status
+	}
+	if got := readyOf("web"); got != corev1.ConditionFalse {
+		t.Errorf("pod on the silent node: Ready = %q, want False", got)
+	}
+	if got := readyOf("other"); got != corev1.ConditionTrue {
+		t.Errorf("pod on the healthy node: Ready = %q, want True", got)
+	}
+}

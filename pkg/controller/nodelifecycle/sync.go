@@ -43,6 +43,10 @@ func (c *Controller) sync(ctx context.Context, name string) error {
 		c.queue.AddAfter(name, deadline.Sub(now)+time.Millisecond)
 	}
 
+	if err := c.markPodsNotReady(ctx, n, now); err != nil {
+		return err
+	}
+
 	c.mu.Lock()
 	paused := c.trackNode(name, n, now)
 	c.mu.Unlock()
@@ -184,4 +188,37 @@ func toleration(p *corev1.Pod, taints []corev1.Taint) (bool, int64) {
 		}
 	}
 	return true, minSecs
+}
+
+// markPodsNotReady sets Ready=False on the pods of a node whose Ready
+// condition is not True, so that Services stop sending them traffic while
+// nobody reports for them (the kubelet sets them right when it is back).
+func (c *Controller) markPodsNotReady(ctx context.Context, node *corev1.Node, now time.Time) error {
+	if isReady(node) {
+		return nil
+	}
+	pods, err := c.podStore.ByIndex(podNodeIndex, node.Name)
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, p := range pods {
+		if _, cond := corev1.GetPodCondition(&p.Status, corev1.PodReady); cond == nil || cond.Status != corev1.ConditionTrue {
+			continue
+		}
+		patch, err := json.Marshal(map[string]any{
+			"metadata": map[string]any{"uid": p.UID},
+			"status": map[string]any{"conditions": []corev1.PodCondition{{
+				Type: corev1.PodReady, Status: corev1.ConditionFalse, LastTransitionTime: metav1.NewTime(now),
+			}}},
+		})
+		if err != nil {
+			return err
+		}
+		_, err = c.client.CoreV1().Pods(p.Namespace).Patch(ctx, p.Name, types.StrategicMergePatchType, patch, metav1.PatchOptions{}, "status")
+		if err != nil && !apierrors.IsNotFound(err) && !apierrors.IsConflict(err) {
+			errs = append(errs, fmt.Errorf("mark pod %s/%s not ready: %w", p.Namespace, p.Name, err))
+		}
+	}
+	return errors.Join(errs...)
 }
