@@ -92,6 +92,25 @@ containerd::start_private() {
   }
 }
 
+# containerd::check asks the CRI plugin on $CONTAINERD_SOCK whether its
+# config fits (exit 0; 3 when it does not). A containerd that has just
+# started may answer before its CRI plugin is initialised: other failures
+# are retried for up to 30 s.
+containerd::check() {
+  local out rc i
+  for ((i = 0; i < 60; i++)); do
+    rc=0
+    out=$("$LOCAL_BIN/localcri" check -endpoint "$CONTAINERD_SOCK" -sandbox-image "$SANDBOX_IMAGE") || rc=$?
+    if [[ $rc == 0 || $rc == 3 ]]; then
+      echo "$out"
+      return "$rc"
+    fi
+    sleep 0.5
+  done
+  echo "$out"
+  return "$rc"
+}
+
 # containerd::ensure leaves CONTAINERD_SOCK and CNI_CONF_DIR set to a
 # containerd whose CRI config fits, starting or restarting one when needed.
 # A containerd someone else started is never restarted: when its config
@@ -115,7 +134,7 @@ containerd::ensure() {
     fi
   fi
   rc=0
-  reason=$("$LOCAL_BIN/localcri" check -endpoint "$CONTAINERD_SOCK" -sandbox-image "$SANDBOX_IMAGE") || rc=$?
+  reason=$(containerd::check) || rc=$?
   case $rc in
   0) ;;
   3)
@@ -129,7 +148,7 @@ containerd::ensure() {
       CNI_CONF_DIR=$PRIVATE_CONTAINERD_DIR/net.d
       containerd::start_private || return 1
     fi
-    reason=$("$LOCAL_BIN/localcri" check -endpoint "$CONTAINERD_SOCK" -sandbox-image "$SANDBOX_IMAGE") || {
+    reason=$(containerd::check) || {
       local::say "containerd on $CONTAINERD_SOCK still does not fit: $reason"
       return 1
     }

@@ -179,6 +179,8 @@ func (s *apiServer) Start() error {
 		"--data-dir="+filepath.Join(s.dir, "etcd"),
 		"--cert-dir="+filepath.Join(s.dir, "certs"),
 		"--write-kubeconfig="+s.Kubeconfig,
+		// No controller-manager creates default ServiceAccounts here.
+		"--disable-admission-plugins=ServiceAccount",
 	)
 	cmd.Stdout = logf
 	cmd.Stderr = logf

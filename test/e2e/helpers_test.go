@@ -111,6 +111,12 @@ func (c *cluster) newNamespace(t *testing.T, prefix string) string {
 	t.Helper()
 	ns := fmt.Sprintf("e2e-%s-%05d", prefix, rand.IntN(100000))
 	c.kubectl(t, "create", "namespace", ns)
+	// As in Kubernetes, pods are admitted only once the namespace's
+	// default ServiceAccount exists (the controller-manager creates it).
+	eventually(t, 30*time.Second, "the default ServiceAccount of "+ns, func() (bool, string) {
+		r := c.run("", "kubectl", "get", "serviceaccount", "default", "-n", ns, "-o", "name")
+		return r.err == nil, r.stderr
+	})
 	t.Cleanup(func() {
 		if r := c.run("", "kubectl", "delete", "namespace", ns, "--wait=false", "--ignore-not-found"); r.err != nil {
 			t.Logf("delete namespace %s: %v %s", ns, r.err, r.stderr)

@@ -56,6 +56,8 @@ func startServer(ctx context.Context, binary, dir string) (*apiserver, error) {
 		// The load is the only client: lift the in-flight caps so queueing
 		// is measured, not 429s.
 		"--max-requests-inflight=0", "--max-mutating-requests-inflight=0",
+		// No controller-manager creates default ServiceAccounts.
+		"--disable-admission-plugins=ServiceAccount",
 	)
 	s.cmd.Stdout, s.cmd.Stderr = logFile, logFile
 	if err := s.cmd.Start(); err != nil {

@@ -98,7 +98,9 @@ func runScenario(ctx context.Context, sc scenario, e env) (res result, err error
 	api, err := start(e.apiserver, nil, filepath.Join(dir, "apiserver.log"),
 		"--bind-address=127.0.0.1", "--advertise-address=127.0.0.1", "--secure-port="+strconv.Itoa(port),
 		"--data-dir="+filepath.Join(dir, "etcd"), "--cert-dir="+filepath.Join(dir, "certs"),
-		"--write-kubeconfig="+kc, "--max-requests-inflight=0", "--max-mutating-requests-inflight=0")
+		"--write-kubeconfig="+kc, "--max-requests-inflight=0", "--max-mutating-requests-inflight=0",
+		// No controller-manager creates default ServiceAccounts (as in scheduler_perf).
+		"--disable-admission-plugins=ServiceAccount")
 	if err != nil {
 		return res, err
 	}

@@ -31,6 +31,8 @@ func TestHelpListsEveryFlag(t *testing.T) {
 		"--etcd-compaction-interval", "--watch-cache-events", "--runtime-config", "--service-cluster-ip-range",
 		"--service-node-port-range", "--max-requests-inflight", "--max-mutating-requests-inflight",
 		"--min-request-timeout", "--max-request-body-bytes",
+		"--service-account-signing-key-file", "--service-account-key-file", "--service-account-issuer",
+		"--service-account-jwks-uri", "--api-audiences", "--service-account-max-token-expiration",
 	} {
 		if !strings.Contains(out.String(), flag) {
 			t.Errorf("--help lacks %s", flag)

@@ -10,6 +10,12 @@
 //	    health, metrics) → server.Start (HTTPS)
 //	  → bootstrap (default namespaces, the kubernetes Service)
 //
+// Service account tokens (serviceaccount.go): the signing key from
+// --service-account-signing-key-file or generated into --cert-dir (sa.key,
+// shared by apiservers using the same directory) backs serviceaccounts/
+// token, a bearer token authenticator added to the union, and the issuer
+// discovery documents (/.well-known/openid-configuration, /openid/v1/jwks).
+//
 // Start returns a Running handle (Ready, Err, Close, Addr) so tests and an
 // all-in-one binary can embed the apiserver in-process; Run is Start plus
 // waiting for the context to end.

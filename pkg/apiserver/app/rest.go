@@ -30,6 +30,7 @@ type apiConfig struct {
 	enabled discovery.Enabled
 	port    int
 	certs   *server.Certificates
+	sa      *serviceAccounts // nil: no service account tokens
 }
 
 // restAPI is the REST side of the server: the handler of resource requests,
@@ -69,12 +70,17 @@ func newAPI(ctx context.Context, a apiConfig) (*restAPI, error) {
 		_ = closer.Close()
 		return nil, err
 	}
+	if err := installAdmission(storages, c); err != nil {
+		_ = closer.Close()
+		return nil, err
+	}
 	kubelet := kubeletTransport(a.certs, c.KubeletClientCertificate, c.KubeletClientKey)
 	served, err := metricsStorages(storages, kubelet, c.Logger)
 	if err != nil {
 		_ = closer.Close()
 		return nil, err
 	}
+	served = a.sa.withStorages(served, storages)
 	tables := printers.New()
 	handler := endpoints.New(endpoints.Config{
 		Scheme:              a.scheme,

@@ -134,7 +134,12 @@ func Start(ctx context.Context, cfg *Config) (_ *Running, err error) {
 	if err != nil {
 		return nil, err
 	}
-	authenticator, err := authn.New(authn.Config{ClientCAs: clientCAs, TokenFile: c.TokenAuthFile, Anonymous: c.Anonymous})
+	sa, err := newServiceAccounts(&c)
+	if err != nil {
+		return nil, fmt.Errorf("service account tokens: %w", err)
+	}
+	authenticator, err := authn.New(authn.Config{ClientCAs: clientCAs, TokenFile: c.TokenAuthFile, Anonymous: c.Anonymous,
+		Tokens: sa.authenticators()})
 	if err != nil {
 		return nil, fmt.Errorf("authentication: %w", err)
 	}
@@ -170,6 +175,7 @@ func Start(ctx context.Context, cfg *Config) (_ *Running, err error) {
 	}
 	rest, err := newAPI(ctx, apiConfig{
 		cfg: &c, scheme: scheme, codecs: serializer.NewCodecFactory(scheme), etcd: cli, enabled: enabled, port: port, certs: certs,
+		sa: sa,
 	})
 	if err != nil {
 		return nil, err
@@ -181,6 +187,10 @@ func Start(ctx context.Context, cfg *Config) (_ *Running, err error) {
 		defer cancel()
 		return etcd3.CheckHealth(ctx, cli)
 	})
+	nonResource, err := sa.nonResource(c.AdvertiseAddress, port)
+	if err != nil {
+		return nil, err
+	}
 	bootstrapped := healthz.NewPostStartHook("bootstrap-controller")
 	chain := server.BuildHandlerChain(rest.handler, server.ChainConfig{
 		Authenticator:               authenticator,
@@ -194,6 +204,7 @@ func Start(ctx context.Context, cfg *Config) (_ *Running, err error) {
 		ReadyzChecks:                []healthz.Checker{healthz.Ping, etcdCheck, bootstrapped},
 		MaxRequestsInFlight:         c.MaxRequestsInflight,
 		MaxMutatingRequestsInFlight: c.MaxMutatingRequestsInflight,
+		NonResource:                 nonResource,
 	})
 
 	if c.WriteKubeconfig != "" {

@@ -68,10 +68,14 @@ type Config struct {
 	TokenFile string
 	// Anonymous serves requests without credentials as system:anonymous.
 	Anonymous bool
+	// Tokens are more bearer token authenticators (service account
+	// tokens), tried after the static token file.
+	Tokens []Authenticator
 }
 
-// New builds the apiserver's authenticator: x509, then bearer tokens, with
-// system:authenticated added, and anonymous last when enabled.
+// New builds the apiserver's authenticator: x509, then bearer tokens (the
+// token file, then cfg.Tokens), with system:authenticated added, and
+// anonymous last when enabled.
 func New(cfg Config) (Authenticator, error) {
 	var auths []Authenticator
 	if cfg.ClientCAs != nil {
@@ -84,6 +88,7 @@ func New(cfg Config) (Authenticator, error) {
 		}
 		auths = append(auths, tokens)
 	}
+	auths = append(auths, cfg.Tokens...)
 	a := WithAuthenticatedGroup(Union(auths...))
 	if cfg.Anonymous {
 		a = WithAnonymous(a)

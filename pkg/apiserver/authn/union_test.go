@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 )
@@ -54,3 +55,32 @@ func TestComposition(t *testing.T) {
 		t.Errorf("the authenticator's user was modified: %+v", alice)
 	}
 }
+
+func TestNewTriesExtraTokenAuthenticatorsAfterTheTokenFile(t *testing.T) {
+	dir := t.TempDir()
+	path := dir + "/tokens.csv"
+	if err := writeFile(path, "filetoken,fileuser,1\n"); err != nil {
+		t.Fatal(err)
+	}
+	robot := &UserInfo{Name: "system:serviceaccount:ns:robot"}
+	extra := AuthenticatorFunc(func(r *http.Request) (*UserInfo, bool, error) {
+		if tok, _ := BearerToken(r); tok == "jwt" {
+			return robot, true, nil
+		}
+		return nil, false, nil
+	})
+	a, err := New(Config{TokenFile: path, Tokens: []Authenticator{extra}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ token, want string }{{"filetoken", "fileuser"}, {"jwt", robot.Name}} {
+		r := httptest.NewRequest(http.MethodGet, "/", nil)
+		r.Header.Set("Authorization", "Bearer "+tc.token)
+		u, ok, err := a.AuthenticateRequest(r)
+		if err != nil || !ok || u.Name != tc.want || !u.InGroup(AllAuthenticated) {
+			t.Errorf("token %q: user %+v ok %v err %v, want %s", tc.token, u, ok, err, tc.want)
+		}
+	}
+}
+
+func writeFile(path, data string) error { return os.WriteFile(path, []byte(data), 0o600) }

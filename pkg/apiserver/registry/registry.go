@@ -289,8 +289,10 @@ func (b *builder) subresource(r runtime.ResourceInfo, parent *generic.Store, sub
 	case "finalize":
 		return generic.NewSubresourceStore(parent, namespaceFinalizeStrategy(b.cfg.Scheme, parent)), nil
 	case "token":
+		// The apiserver serves it with its token signer (pkg/apiserver/
+		// serviceaccount) in front of this placeholder.
 		return &unavailableCreater{newFunc: newOf(b.cfg.Scheme, sub.Kind),
-			msg: "serviceaccounts/token is not implemented yet: service account tokens need the token signer"}, nil
+			msg: "serviceaccounts/token is not available: the apiserver has no service account signing key"}, nil
 	case "log", "exec", "attach", "portforward", "proxy":
 		// Served by the endpoints layer (503 until the kubelet exists).
 		return nil, nil

@@ -86,6 +86,8 @@ type Options struct {
 	StorageOptions
 	// NodeLifecycleOptions are the node eviction rate and zone flags.
 	NodeLifecycleOptions
+	// ServiceAccountTokenOptions are the root CA publisher's flags.
+	ServiceAccountTokenOptions
 }
 
 // NewOptions returns the defaults.
@@ -152,6 +154,7 @@ func (o *Options) AddFlags(fs *pflag.FlagSet) concurrencyVars {
 	fs.DurationVar(&o.MinResyncPeriod, "min-resync-period", o.MinResyncPeriod, "Resync period of the shared informers.")
 	o.StorageOptions.addFlags(fs)
 	o.NodeLifecycleOptions.addFlags(fs)
+	o.ServiceAccountTokenOptions.addFlags(fs)
 	vars := concurrencyVars{}
 	for _, c := range concurrencyFlags {
 		v := new(int)

@@ -29,20 +29,64 @@ type WSConn struct {
 	conn net.Conn
 	r    *bufio.Reader
 	wmu  sync.Mutex
+	// server marks the server side, which sends its frames unmasked.
+	server bool
 	// Protocol is the subprotocol the server chose.
 	Protocol string
+}
+
+// NewServerWSConn returns the server side of a WebSocket whose handshake is
+// done: conn is the hijacked connection and r reads from it (holding any
+// bytes already buffered). Servers in tests use it.
+func NewServerWSConn(conn net.Conn, r *bufio.Reader, protocol string) *WSConn {
+	return &WSConn{conn: conn, r: r, server: true, Protocol: protocol}
 }
 
 // DialWebSocket upgrades a GET of path to a WebSocket offering protocols,
 // over HTTP/1.1 with the client's TLS settings and credentials. A non-101
 // answer is returned as a Status error.
 func (c *Client) DialWebSocket(ctx context.Context, path string, q url.Values, protocols ...string) (*WSConn, error) {
+	keyBytes := make([]byte, 16)
+	rand.Read(keyBytes)
+	key := base64.StdEncoding.EncodeToString(keyBytes)
+	hdr := http.Header{}
+	hdr.Set("Connection", "Upgrade")
+	hdr.Set("Upgrade", "websocket")
+	hdr.Set("Sec-WebSocket-Version", "13")
+	hdr.Set("Sec-WebSocket-Key", key)
+	hdr.Set("Sec-WebSocket-Protocol", strings.Join(protocols, ", "))
+	conn, br, resp, err := c.upgrade(ctx, http.MethodGet, path, q, hdr)
+	if err != nil {
+		return nil, err
+	}
+	if resp.Header.Get("Sec-WebSocket-Accept") != AcceptKey(key) {
+		conn.Close()
+		return nil, &UpgradeError{Err: errors.New("websocket handshake: bad Sec-WebSocket-Accept")}
+	}
+	return &WSConn{conn: conn, r: br, Protocol: resp.Header.Get("Sec-WebSocket-Protocol")}, nil
+}
+
+// UpgradeError is a server's refusal to switch protocols: its answer was
+// not 101 (Err is then the Status error) or did not complete the handshake.
+// Clients fall back to another protocol on it, as kubectl does.
+type UpgradeError struct{ Err error }
+
+func (e *UpgradeError) Error() string { return e.Err.Error() }
+
+func (e *UpgradeError) Unwrap() error { return e.Err }
+
+// upgrade sends method path with the upgrade headers hdr over a fresh
+// HTTP/1.1 connection with the client's TLS settings and credentials. On a
+// 101 answer it returns the connection, a reader holding any bytes the
+// server sent after its answer, and the answer; otherwise an *UpgradeError
+// wrapping the Status error.
+func (c *Client) upgrade(ctx context.Context, method, path string, q url.Values, hdr http.Header) (net.Conn, *bufio.Reader, *http.Response, error) {
 	if c.Config == nil {
-		return nil, errors.New("streaming needs a client built from a rest.Config")
+		return nil, nil, nil, errors.New("streaming needs a client built from a rest.Config")
 	}
 	u, err := url.Parse(c.Base + path)
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 	u.RawQuery = q.Encode()
 	host := u.Host
@@ -52,13 +96,13 @@ func (c *Client) DialWebSocket(ctx context.Context, path string, q url.Values, p
 	var d net.Dialer
 	conn, err := d.DialContext(ctx, "tcp", host)
 	if err != nil {
-		return nil, c.connError(err)
+		return nil, nil, nil, c.connError(err)
 	}
 	if u.Scheme == "https" {
 		tc, err := rest.TLSClientConfig(c.Config)
 		if err != nil {
 			conn.Close()
-			return nil, err
+			return nil, nil, nil, err
 		}
 		tc = tc.Clone()
 		tc.NextProtos = []string{"http/1.1"}
@@ -68,19 +112,14 @@ func (c *Client) DialWebSocket(ctx context.Context, path string, q url.Values, p
 		tlsConn := tls.Client(conn, tc)
 		if err := tlsConn.HandshakeContext(ctx); err != nil {
 			conn.Close()
-			return nil, c.connError(err)
+			return nil, nil, nil, c.connError(err)
 		}
 		conn = tlsConn
 	}
-	keyBytes := make([]byte, 16)
-	rand.Read(keyBytes)
-	key := base64.StdEncoding.EncodeToString(keyBytes)
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
-	req.Header.Set("Connection", "Upgrade")
-	req.Header.Set("Upgrade", "websocket")
-	req.Header.Set("Sec-WebSocket-Version", "13")
-	req.Header.Set("Sec-WebSocket-Key", key)
-	req.Header.Set("Sec-WebSocket-Protocol", strings.Join(protocols, ", "))
+	req, _ := http.NewRequestWithContext(ctx, method, u.String(), nil)
+	for k, v := range hdr {
+		req.Header[k] = v
+	}
 	if c.UserAgent != "" {
 		req.Header.Set("User-Agent", c.UserAgent)
 	}
@@ -95,26 +134,32 @@ func (c *Client) DialWebSocket(ctx context.Context, path string, q url.Values, p
 	} else if c.Config.Username != "" {
 		req.SetBasicAuth(c.Config.Username, c.Config.Password)
 	}
+	// Writing and reading the answer happen on the raw connection, so a
+	// cancelled ctx must close it to unblock them.
+	stop := context.AfterFunc(ctx, func() { conn.Close() })
+	defer stop()
 	if err := req.Write(conn); err != nil {
 		conn.Close()
-		return nil, err
+		return nil, nil, nil, err
 	}
 	br := bufio.NewReader(conn)
 	resp, err := http.ReadResponse(br, req)
 	if err != nil {
 		conn.Close()
-		return nil, err
+		return nil, nil, nil, err
+	}
+	if c.Verbose >= 6 && c.Log != nil {
+		fmt.Fprintf(c.Log, "%s %s %d\n", method, u, resp.StatusCode)
 	}
 	if resp.StatusCode != http.StatusSwitchingProtocols {
 		body, _ := io.ReadAll(resp.Body)
 		conn.Close()
-		return nil, StatusErrorFor(resp.StatusCode, body)
+		return nil, nil, nil, &UpgradeError{Err: StatusErrorFor(resp.StatusCode, body)}
 	}
-	if resp.Header.Get("Sec-WebSocket-Accept") != AcceptKey(key) {
-		conn.Close()
-		return nil, errors.New("websocket handshake: bad Sec-WebSocket-Accept")
+	if !stop() {
+		return nil, nil, nil, ctx.Err()
 	}
-	return &WSConn{conn: conn, r: br, Protocol: resp.Header.Get("Sec-WebSocket-Protocol")}, nil
+	return conn, br, resp, nil
 }
 
 // AcceptKey computes Sec-WebSocket-Accept for a Sec-WebSocket-Key.
@@ -131,7 +176,7 @@ func (w *WSConn) WriteMessage(data []byte) error {
 func (w *WSConn) writeFrame(opcode byte, data []byte) error {
 	w.wmu.Lock()
 	defer w.wmu.Unlock()
-	return WriteFrame(w.conn, opcode, data, true)
+	return WriteFrame(w.conn, opcode, data, !w.server)
 }
 
 // WriteFrame writes one final frame, masked when mask is set (clients mask).

@@ -16,6 +16,7 @@ func AddCommands(root *cobra.Command, f *Factory) {
 		NewDescribeCommand(f),
 		NewLogsCommand(f),
 		NewExecCommand(f),
+		NewPortForwardCommand(f),
 		NewCpCommand(f),
 		NewRolloutCommand(f),
 		NewSetCommand(f),

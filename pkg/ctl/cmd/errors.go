@@ -15,10 +15,20 @@ import (
 
 type contextLike = context.Context
 
-// ExitError carries an exit code without a message of its own.
-type ExitError struct{ Code int }
+// ExitError carries an exit code and, optionally, a message printed as it
+// is (no "error: " prefix), like kubectl's "command terminated with exit
+// code N".
+type ExitError struct {
+	Code    int
+	Message string
+}
 
-func (e *ExitError) Error() string { return fmt.Sprintf("exit status %d", e.Code) }
+func (e *ExitError) Error() string {
+	if e.Message != "" {
+		return e.Message
+	}
+	return fmt.Sprintf("exit status %d", e.Code)
+}
 
 // Aggregate is several errors reported together.
 type Aggregate []error
@@ -103,13 +113,16 @@ func formatStatus(st metav1.Status) string {
 	return fmt.Sprintf("Error from server: %s\n", st.Message)
 }
 
-// HandleError prints err (unless it is a bare exit code) and returns the exit code.
+// HandleError prints err (an ExitError only by its message) and returns the exit code.
 func HandleError(w io.Writer, err error) int {
 	if err == nil {
 		return 0
 	}
 	var ee *ExitError
 	if errors.As(err, &ee) {
+		if ee.Message != "" {
+			io.WriteString(w, strings.TrimSuffix(ee.Message, "\n")+"\n")
+		}
 		return ee.Code
 	}
 	io.WriteString(w, FormatError(err))

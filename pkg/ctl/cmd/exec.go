@@ -3,6 +3,7 @@ package cmd
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/url"
@@ -20,6 +21,7 @@ const (
 	chanStdout = 1
 	chanStderr = 2
 	chanStatus = 3
+	chanResize = 4
 	chanClose  = 255
 )
 
@@ -63,7 +65,18 @@ func runExec(ctx context.Context, f *Factory, ref, container string, command []s
 	if phase := gets(pod, "status", "phase"); phase == "Succeeded" || phase == "Failed" {
 		return fmt.Errorf("cannot exec into a container in a completed pod; current phase is %s", phase)
 	}
-	return execStream(ctx, c, pod, container, command, stdinReader(f, stdin), f.Out, f.ErrOut, tty)
+	t, tty := setupTTY(f.In, f.Out, f.ErrOut, stdin, tty)
+	var sizes <-chan termSize
+	if t != nil {
+		if err := t.makeRaw(); err != nil {
+			return err
+		}
+		defer t.restore()
+		sctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		sizes = t.sizes(sctx)
+	}
+	return execStreamTTY(ctx, c, pod, container, command, stdinReader(f, stdin), f.Out, f.ErrOut, tty, sizes)
 }
 
 func stdinReader(f *Factory, on bool) io.Reader {
@@ -76,6 +89,12 @@ func stdinReader(f *Factory, on bool) io.Reader {
 // execStream runs command in the pod's container over WebSocket, copying
 // stdin (when non-nil) in and stdout/stderr out.
 func execStream(ctx context.Context, c *client.Client, pod map[string]any, container string, command []string, stdin io.Reader, stdout, stderr io.Writer, tty bool) error {
+	return execStreamTTY(ctx, c, pod, container, command, stdin, stdout, stderr, tty, nil)
+}
+
+// execStreamTTY is execStream that also sends each terminal size from
+// sizes on the resize channel.
+func execStreamTTY(ctx context.Context, c *client.Client, pod map[string]any, container string, command []string, stdin io.Reader, stdout, stderr io.Writer, tty bool, sizes <-chan termSize) error {
 	q := url.Values{"command": command, "container": {container}, "stdout": {"true"}}
 	if !tty {
 		q.Set("stderr", "true")
@@ -88,10 +107,25 @@ func execStream(ctx context.Context, c *client.Client, pod map[string]any, conta
 	}
 	path := "/api/v1/namespaces/" + metaString(pod, "namespace") + "/pods/" + metaString(pod, "name") + "/exec"
 	ws, err := c.DialWebSocket(ctx, path, q, "v5.channel.k8s.io")
+	var ue *client.UpgradeError
+	if errors.As(err, &ue) {
+		// Like kubectl, retry over SPDY after any refusal of the WebSocket.
+		return execSPDY(ctx, c, path, q, stdin, stdout, stderr, sizes)
+	}
 	if err != nil {
 		return err
 	}
 	defer ws.Close()
+	if sizes != nil {
+		go func() {
+			for sz := range sizes {
+				msg, _ := json.Marshal(sz)
+				if ws.WriteMessage(append([]byte{chanResize}, msg...)) != nil {
+					return
+				}
+			}
+		}()
+	}
 	if stdin != nil {
 		go func() {
 			buf := make([]byte, 32*1024)
@@ -154,7 +188,7 @@ func execStatus(data []byte) error {
 		for _, c := range st.Details.Causes {
 			if c.Reason == "ExitCode" {
 				if n, err := strconv.Atoi(c.Message); err == nil {
-					return &ExitError{Code: n}
+					return &ExitError{Code: n, Message: fmt.Sprintf("command terminated with exit code %d", n)}
 				}
 			}
 		}

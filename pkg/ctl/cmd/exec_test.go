@@ -20,19 +20,30 @@ func TestExec(t *testing.T) {
 		{name: "stdin is streamed and closed", stdin: "abc", args: []string{"exec", "-i", "p", "--", "cat"},
 			out: "ran: cat\necho: abc", errOut: "container c\n"},
 		{name: "a non-zero exit code becomes ctl's exit code", args: []string{"exec", "p", "-c", "c", "--", "fail"},
-			out: "ran: fail\n", errOut: "container c\n", code: 3},
+			out: "ran: fail\n", errOut: "container c\ncommand terminated with exit code 3\n", code: 3},
+		{name: "-it without a terminal on stdin warns and runs without a TTY", stdin: "x", args: []string{"exec", "-it", "p", "--", "cat"},
+			out: "ran: cat\necho: x", errOut: "Unable to use a TTY - input is not a terminal or the right kind of file\ncontainer c\n"},
+		{name: "-t without -i runs without a TTY and without a warning", args: []string{"exec", "-t", "p", "--", "ls"},
+			out: "ran: ls\n", errOut: "container c\n"},
 		{name: "a command is required", args: []string{"exec", "p"},
 			errOut: "error: you must specify at least one command for the container\n", code: 1},
 		{name: "a missing pod is NotFound", args: []string{"exec", "nosuch", "--", "ls"},
 			errOut: "Error from server (NotFound): pods \"nosuch\" not found\n", code: 1},
 	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			out, errOut, code := run(t, s, tc.stdin, tc.args...)
-			if out != tc.out || errOut != tc.errOut || code != tc.code {
-				t.Errorf("got %q %q %d, want %q %q %d", out, errOut, code, tc.out, tc.errOut, tc.code)
-			}
-		})
+	for _, refuseWS := range []bool{false, true} {
+		s.RefuseWebSocketExec = refuseWS
+		transport := "over WebSocket"
+		if refuseWS {
+			transport = "over SPDY after the WebSocket is refused"
+		}
+		for _, tc := range cases {
+			t.Run(tc.name+" "+transport, func(t *testing.T) {
+				out, errOut, code := run(t, s, tc.stdin, tc.args...)
+				if out != tc.out || errOut != tc.errOut || code != tc.code {
+					t.Errorf("got %q %q %d, want %q %q %d", out, errOut, code, tc.out, tc.errOut, tc.code)
+				}
+			})
+		}
 	}
 }
 

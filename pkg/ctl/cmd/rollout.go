@@ -30,13 +30,18 @@ func NewRolloutCommand(f *Factory) *cobra.Command {
 	return c
 }
 
-func (f *Factory) deploymentObjects(ctx context.Context, args []string) ([]object, error) {
+// rolloutKinds are the kinds rollout status, history, undo and restart work on.
+var rolloutKinds = map[string]bool{"Deployment": true, "DaemonSet": true, "StatefulSet": true}
+
+// rolloutObjects resolves the arguments, all of which must be of a kind
+// with rollout support.
+func (f *Factory) rolloutObjects(ctx context.Context, args []string) ([]object, error) {
 	objs, err := f.objectsFor(ctx, args, "", false)
 	if err != nil {
 		return nil, err
 	}
 	for _, o := range objs {
-		if o.info.Kind != "Deployment" {
+		if !rolloutKinds[o.info.Kind] {
 			return nil, fmt.Errorf("no rollout support has been implemented for %q", o.info.GroupKind())
 		}
 	}
@@ -101,7 +106,7 @@ func newRolloutStatus(f *Factory) *cobra.Command {
 		Short: "Show the status of the rollout",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			objs, err := f.deploymentObjects(ctx, args)
+			objs, err := f.rolloutObjects(ctx, args)
 			if err != nil {
 				return err
 			}
@@ -131,7 +136,7 @@ func newRolloutStatus(f *Factory) *cobra.Command {
 				if len(items) == 0 {
 					return fmt.Errorf("object has been deleted")
 				}
-				msg, done, err := deploymentStatus(items[0])
+				msg, done, err := rolloutStatus(o.info.Kind, items[0])
 				if err != nil {
 					return err
 				}
@@ -158,7 +163,7 @@ func newRolloutStatus(f *Factory) *cobra.Command {
 					if err != nil {
 						return err
 					}
-					msg, done, err := deploymentStatus(d)
+					msg, done, err := rolloutStatus(o.info.Kind, d)
 					if err != nil {
 						return err
 					}
@@ -232,7 +237,7 @@ func newRolloutHistory(f *Factory) *cobra.Command {
 		Short: "View rollout history",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			objs, err := f.deploymentObjects(ctx, args)
+			objs, err := f.rolloutObjects(ctx, args)
 			if err != nil {
 				return err
 			}
@@ -241,7 +246,11 @@ func newRolloutHistory(f *Factory) *cobra.Command {
 				return err
 			}
 			for _, o := range objs {
-				_, revs, err := f.revisions(ctx, c, o)
+				history := f.revisions
+				if o.info.Kind != "Deployment" {
+					history = f.controllerRevisions
+				}
+				_, revs, err := history(ctx, c, o)
 				if err != nil {
 					return err
 				}
@@ -277,7 +286,7 @@ func newRolloutUndo(f *Factory) *cobra.Command {
 		Short: "Undo a previous rollout",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			objs, err := f.deploymentObjects(ctx, args)
+			objs, err := f.rolloutObjects(ctx, args)
 			if err != nil {
 				return err
 			}
@@ -286,6 +295,14 @@ func newRolloutUndo(f *Factory) *cobra.Command {
 				return err
 			}
 			for _, o := range objs {
+				if o.info.Kind != "Deployment" {
+					msg, err := f.undoControllerRevision(ctx, c, o, toRevision)
+					if err != nil {
+						return err
+					}
+					fmt.Fprint(f.Out, msg)
+					continue
+				}
 				d, revs, err := f.revisions(ctx, c, o)
 				if err != nil {
 					return err
@@ -359,7 +376,7 @@ func newRolloutRestart(f *Factory) *cobra.Command {
 		Short: "Restart a resource",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			objs, err := f.deploymentObjects(ctx, args)
+			objs, err := f.rolloutObjects(ctx, args)
 			if err != nil {
 				return err
 			}
@@ -376,16 +393,16 @@ func newRolloutRestart(f *Factory) *cobra.Command {
 }
 
 func newRolloutPauseResume(f *Factory, pause bool) *cobra.Command {
-	use, verb, patch := "resume", "resumed", `{"spec":{"paused":null}}`
+	use, verb, patch, doing := "resume", "resumed", `{"spec":{"paused":null}}`, "resuming"
 	if pause {
-		use, verb, patch = "pause", "paused", `{"spec":{"paused":true}}`
+		use, verb, patch, doing = "pause", "paused", `{"spec":{"paused":true}}`, "pausing"
 	}
 	return &cobra.Command{
 		Use:   use + " RESOURCE",
 		Short: "Mark the provided resource as " + verb,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			objs, err := f.deploymentObjects(ctx, args)
+			objs, err := f.rolloutObjects(ctx, args)
 			if err != nil {
 				return err
 			}
@@ -395,6 +412,10 @@ func newRolloutPauseResume(f *Factory, pause bool) *cobra.Command {
 			}
 			var errs Aggregate
 			for _, o := range objs {
+				if o.info.Kind != "Deployment" {
+					errs = append(errs, fmt.Errorf("%s %q %s is not supported", o.info.GroupResource(), o.name, doing))
+					continue
+				}
 				d, err := getJSON(ctx, c, o.info, o.ns, o.name)
 				if err != nil {
 					return err

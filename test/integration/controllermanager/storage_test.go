@@ -11,6 +11,7 @@ import (
 	appsv1 "keel.dev/api/apps/v1"
 	corev1 "keel.dev/api/core/v1"
 	storagev1 "keel.dev/api/storage/v1"
+	apierrors "keel.dev/apimachinery/pkg/api/errors"
 	"keel.dev/apimachinery/pkg/api/resource"
 	metav1 "keel.dev/apimachinery/pkg/apis/meta/v1"
 	"keel.dev/client/typed"
@@ -97,7 +98,7 @@ func (c *cluster) claimEvents(t *testing.T, ns, claim string) string {
 func TestStatefulSetClaimIsProvisionedBoundAndDeleted(t *testing.T) {
 	root := t.TempDir()
 	c := startCluster(t, func(o *app.Options) {
-		o.Controllers = []string{persistentvolume.Name, localprovisioner.Name, "statefulset"}
+		o.Controllers = []string{persistentvolume.Name, localprovisioner.Name, "statefulset", "pvc-protection", "pv-protection"}
 		o.LocalVolumeRoot = root
 		o.CreateDefaultStorageClass = true
 	})
@@ -175,6 +176,25 @@ func TestStatefulSetClaimIsProvisionedBoundAndDeleted(t *testing.T) {
 		return true, nil
 	})
 
+	// StorageObjectInUseProtection keeps the claim while web-0 uses it:
+	// scale the set down first.
+	waitFor(t, 30*time.Second, "the set is scaled to 0", func() (bool, error) {
+		cur, err := c.cs.AppsV1().StatefulSets(ns).Get(c.ctx, "web", metav1.GetOptions{})
+		if err != nil {
+			return false, err
+		}
+		none := int32(0)
+		cur.Spec.Replicas = &none
+		_, err = c.cs.AppsV1().StatefulSets(ns).Update(c.ctx, cur, metav1.UpdateOptions{})
+		if apierrors.IsConflict(err) {
+			return false, nil
+		}
+		return err == nil, err
+	})
+	waitFor(t, 30*time.Second, "pod web-0 is gone", func() (bool, error) {
+		_, err := c.cs.CoreV1().Pods(ns).Get(c.ctx, "web-0", metav1.GetOptions{})
+		return c.gone(t, err), nil
+	})
 	if err := c.cs.CoreV1().PersistentVolumeClaims(ns).Delete(c.ctx, "data-web-0", metav1.DeleteOptions{}); err != nil {
 		t.Fatal(err)
 	}
@@ -196,7 +216,9 @@ type missingEvent struct{ want, got string }
 func (e *missingEvent) Error() string { return "missing event " + e.want + " in:\n" + e.got }
 
 func TestPreCreatedVolumesBindToMatchingClaims(t *testing.T) {
-	c := startCluster(t, func(o *app.Options) { o.Controllers = []string{persistentvolume.Name} })
+	c := startCluster(t, func(o *app.Options) {
+		o.Controllers = []string{persistentvolume.Name, "pvc-protection", "pv-protection"}
+	})
 	ns := c.namespace(t, "static")
 	for _, v := range []struct {
 		name, size string

@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -78,7 +79,11 @@ func StartTestServer(t testing.TB, opts ...Option) *TestServer {
 		MinRequestTimeout:           1800 * time.Second,
 		MaxRequestBodyBytes:         3 << 20,
 		ShutdownTimeout:             5 * time.Second,
-		Logger:                      slog.New(slog.NewTextHandler(logs, nil)),
+		// Without a controller-manager no namespace has its default
+		// ServiceAccount, so tests that want that admission step opt in
+		// with EnableServiceAccountAdmission.
+		DisableAdmissionPlugins: []string{"ServiceAccount"},
+		Logger:                  slog.New(slog.NewTextHandler(logs, nil)),
 	}
 	for _, o := range opts {
 		o(cfg)
@@ -241,4 +246,11 @@ func (b *syncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+// EnableServiceAccountAdmission turns the ServiceAccount admission plugin
+// (off by default in test servers) back on.
+func EnableServiceAccountAdmission(c *app.Config) {
+	c.DisableAdmissionPlugins = slices.DeleteFunc(c.DisableAdmissionPlugins, func(n string) bool { return n == "ServiceAccount" })
+	c.EnableAdmissionPlugins = append(c.EnableAdmissionPlugins, "ServiceAccount")
 }

@@ -53,11 +53,20 @@ type Config struct {
 	ServiceClusterIPRange string
 	ServiceNodePortRange  string
 
+	// ServiceAccount configures service account tokens (issuer, keys,
+	// audiences); the zero value generates a key into CertDir.
+	ServiceAccount ServiceAccountConfig
+
 	// Request limits.
 	MaxRequestsInflight         int
 	MaxMutatingRequestsInflight int
 	MinRequestTimeout           time.Duration
 	MaxRequestBodyBytes         int64
+
+	// EnableAdmissionPlugins and DisableAdmissionPlugins adjust the default
+	// admission plugins (nil: the defaults).
+	EnableAdmissionPlugins  []string
+	DisableAdmissionPlugins []string
 
 	// In-process only (no flags).
 
@@ -112,6 +121,9 @@ func (o *Options) Config() (*Config, error) {
 		MaxMutatingRequestsInflight: o.MaxMutatingRequestsInflight,
 		MinRequestTimeout:           o.MinRequestTimeout,
 		MaxRequestBodyBytes:         o.MaxRequestBodyBytes,
+		EnableAdmissionPlugins:      append([]string(nil), o.EnableAdmissionPlugins...),
+		DisableAdmissionPlugins:     append([]string(nil), o.DisableAdmissionPlugins...),
+		ServiceAccount:              o.ServiceAccount.Config(),
 	}
 	if c.AdvertiseAddress == "" {
 		c.AdvertiseAddress = DefaultAdvertiseAddress(c.BindAddress)

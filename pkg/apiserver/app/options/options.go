@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/spf13/pflag"
+
+	"keel.dev/keel/pkg/apiserver/admission/plugins"
 )
 
 // Options are the apiserver's flags.
@@ -49,11 +51,18 @@ type Options struct {
 	ServiceClusterIPRange string
 	ServiceNodePortRange  string
 
+	// ServiceAccount configures service account tokens.
+	ServiceAccount ServiceAccountOptions
+
 	// Limits.
 	MaxRequestsInflight         int
 	MaxMutatingRequestsInflight int
 	MinRequestTimeout           time.Duration
 	MaxRequestBodyBytes         int64
+
+	// Admission.
+	EnableAdmissionPlugins  []string
+	DisableAdmissionPlugins []string
 }
 
 // NewOptions returns the defaults Kubernetes users expect.
@@ -105,6 +114,11 @@ func (o *Options) AddFlags(fs *pflag.FlagSet) {
 	fs.IntVar(&o.MaxMutatingRequestsInflight, "max-mutating-requests-inflight", o.MaxMutatingRequestsInflight, "Maximum concurrent mutating requests; more get 429 (0 = unlimited).")
 	fs.DurationVar(&o.MinRequestTimeout, "min-request-timeout", o.MinRequestTimeout, "Minimum watch duration; each watch lasts a random time between this and twice it, unless timeoutSeconds is given.")
 	fs.Int64Var(&o.MaxRequestBodyBytes, "max-request-body-bytes", o.MaxRequestBodyBytes, "Largest accepted request body; larger get 413.")
+	fs.StringSliceVar(&o.EnableAdmissionPlugins, "enable-admission-plugins", o.EnableAdmissionPlugins,
+		"Admission plugins to enable in addition to the default ones ("+strings.Join(plugins.DefaultEnabled, ", ")+"). Implemented: "+strings.Join(plugins.Ordered, ", ")+"; they run in that order whatever the order of this flag. Other Kubernetes plugin names are accepted and ignored.")
+	fs.StringSliceVar(&o.DisableAdmissionPlugins, "disable-admission-plugins", o.DisableAdmissionPlugins,
+		"Admission plugins to disable even though they are enabled by default.")
+	o.ServiceAccount.AddFlags(fs)
 }
 
 // Validate checks the options and returns every problem found.
@@ -152,9 +166,13 @@ func (o *Options) Validate() error {
 			errs = append(errs, fmt.Errorf("--runtime-config %s=%s: value must be true or false", gv, v))
 		}
 	}
+	if err := plugins.Validate(o.EnableAdmissionPlugins, o.DisableAdmissionPlugins); err != nil {
+		errs = append(errs, err)
+	}
 	if o.MaxRequestBodyBytes <= 0 {
 		errs = append(errs, errors.New("--max-request-body-bytes must be positive"))
 	}
+	errs = append(errs, o.ServiceAccount.Validate()...)
 	return errors.Join(errs...)
 }
 

@@ -11,6 +11,7 @@ import (
 	"keel.dev/apimachinery/pkg/runtime"
 	"keel.dev/apimachinery/pkg/types"
 	"keel.dev/apimachinery/pkg/util/validation/field"
+	"keel.dev/keel/pkg/apiserver/admission"
 	"keel.dev/keel/pkg/apiserver/registry/rest"
 	"keel.dev/keel/pkg/apiserver/storage"
 )
@@ -82,6 +83,12 @@ func (s *Store) Create(ctx context.Context, obj runtime.Object, opts *metav1.Cre
 	if generated {
 		orig = obj.DeepCopyObject()
 	}
+	if s.Admission != nil {
+		ctx = withDryRun(ctx, dryRun)
+		if generated {
+			ctx = withGeneratedName(ctx, m.GetGenerateName())
+		}
+	}
 	for attempt := 0; ; attempt++ {
 		if generated {
 			m.SetName(GenerateName(m.GetGenerateName()))
@@ -99,7 +106,8 @@ func (s *Store) Create(ctx context.Context, obj runtime.Object, opts *metav1.Cre
 }
 
 // BeforeCreate runs the generic create preparation: namespace, system
-// fields, strategy preparation, validation, canonicalization.
+// fields, mutating admission, strategy preparation, validation, validating
+// admission, canonicalization.
 func (s *Store) BeforeCreate(ctx context.Context, obj runtime.Object) error {
 	m, err := accessor(obj)
 	if err != nil {
@@ -117,6 +125,13 @@ func (s *Store) BeforeCreate(ctx context.Context, obj runtime.Object) error {
 	m.SetCreationTimestamp(metav1.Now())
 	m.SetResourceVersion("")
 	m.SetGeneration(0)
+	var attrs *admission.Attributes
+	if s.Admission.Mutates(admission.Create) || s.Admission.Validates(admission.Create) {
+		attrs = s.attributes(ctx, admission.Create, m.GetName(), m.GetNamespace(), obj, nil, isDryRun(ctx))
+		if err := s.admit(ctx, attrs); err != nil {
+			return err
+		}
+	}
 	s.Strategy.PrepareForCreate(ctx, obj)
 	if m.GetName() == "" && m.GetGenerateName() == "" {
 		return apierrors.NewInvalid(s.Kind.GroupKind(), "", field.ErrorList{
@@ -129,6 +144,11 @@ func (s *Store) BeforeCreate(ctx context.Context, obj runtime.Object) error {
 	}
 	if errs := s.Strategy.Validate(ctx, obj); len(errs) > 0 {
 		return apierrors.NewInvalid(s.Kind.GroupKind(), m.GetName(), errs)
+	}
+	if attrs != nil {
+		if err := s.validateAdmission(ctx, attrs); err != nil {
+			return err
+		}
 	}
 	s.Strategy.Canonicalize(obj)
 	return nil

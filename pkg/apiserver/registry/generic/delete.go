@@ -12,6 +12,7 @@ import (
 	"keel.dev/apimachinery/pkg/runtime/schema"
 	"keel.dev/apimachinery/pkg/types"
 	"keel.dev/apimachinery/pkg/util/validation/field"
+	"keel.dev/keel/pkg/apiserver/admission"
 	"keel.dev/keel/pkg/apiserver/registry/rest"
 	"keel.dev/keel/pkg/apiserver/storage"
 )
@@ -42,6 +43,12 @@ func (s *Store) Delete(ctx context.Context, name string, opts *metav1.DeleteOpti
 	preconds := preconditions(opts)
 	if err := storage.CheckPreconditions(key, preconds, existing); err != nil {
 		return nil, false, s.interpret(err, name)
+	}
+	if s.Admission.Validates(admission.Delete) {
+		a := s.attributes(ctx, admission.Delete, name, rest.NamespaceFrom(ctx), nil, existing, dryRun)
+		if err := s.validateAdmission(ctx, a); err != nil {
+			return nil, false, err
+		}
 	}
 	graceful, pendingGraceful, err := s.beforeDelete(ctx, existing, opts)
 	if err != nil {

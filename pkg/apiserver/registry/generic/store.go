@@ -14,6 +14,7 @@ import (
 	"keel.dev/apimachinery/pkg/runtime/schema"
 	"keel.dev/apimachinery/pkg/selection"
 	"keel.dev/apimachinery/pkg/watch"
+	"keel.dev/keel/pkg/apiserver/admission"
 	"keel.dev/keel/pkg/apiserver/registry/rest"
 	"keel.dev/keel/pkg/apiserver/storage"
 )
@@ -64,6 +65,9 @@ type Store struct {
 	// ShouldDeleteDuringUpdate overrides the rule that an update leaving a
 	// deleted object without finalizers removes it.
 	ShouldDeleteDuringUpdate func(obj runtime.Object) bool
+	// Admission is the admission chain narrowed to this resource (nil: no
+	// plugin acts on it). Subresource stores do not run it.
+	Admission *admission.Chain
 }
 
 var (

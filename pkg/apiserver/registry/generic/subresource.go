@@ -23,11 +23,12 @@ var (
 )
 
 // NewSubresourceStore returns the subresource view of parent updated with
-// strategy. Write hooks of the parent do not run.
+// strategy. Write hooks and admission of the parent do not run.
 func NewSubresourceStore(parent *Store, strategy Strategy) *SubresourceStore {
 	s := &SubresourceStore{store: *parent}
 	s.store.Strategy = strategy
 	s.store.Hooks = Hooks{AfterDelete: parent.Hooks.AfterDelete}
+	s.store.Admission = nil
 	return s
 }
 

@@ -9,6 +9,7 @@ import (
 	metav1 "keel.dev/apimachinery/pkg/apis/meta/v1"
 	"keel.dev/apimachinery/pkg/runtime"
 	"keel.dev/apimachinery/pkg/util/validation/field"
+	"keel.dev/keel/pkg/apiserver/admission"
 	"keel.dev/keel/pkg/apiserver/registry/rest"
 	"keel.dev/keel/pkg/apiserver/storage"
 )
@@ -26,6 +27,9 @@ func (s *Store) Update(ctx context.Context, name string, objInfo rest.UpdatedObj
 		return nil, false, err
 	}
 	dryRun := opts != nil && rest.IsDryRun(opts.DryRun)
+	if s.Admission != nil {
+		ctx = withDryRun(ctx, dryRun)
+	}
 	var (
 		created bool
 		finish  func(bool)
@@ -109,7 +113,8 @@ func (s *Store) Update(ctx context.Context, name string, objInfo rest.UpdatedObj
 
 // BeforeUpdate runs the generic update preparation of obj over existing:
 // namespace and name checks, optimistic concurrency, immutable system
-// fields, strategy preparation, generation, validation.
+// fields, mutating admission, strategy preparation, generation, validation,
+// validating admission.
 func (s *Store) BeforeUpdate(ctx context.Context, name string, obj, existing runtime.Object) error {
 	m, err := accessor(obj)
 	if err != nil {
@@ -158,6 +163,13 @@ func (s *Store) BeforeUpdate(ctx context.Context, name string, obj, existing run
 		m.SetDeletionGracePeriodSeconds(em.GetDeletionGracePeriodSeconds())
 	}
 	m.SetGeneration(em.GetGeneration())
+	var attrs *admission.Attributes
+	if s.Admission.Mutates(admission.Update) || s.Admission.Validates(admission.Update) {
+		attrs = s.attributes(ctx, admission.Update, name, m.GetNamespace(), obj, existing, isDryRun(ctx))
+		if err := s.admit(ctx, attrs); err != nil {
+			return err
+		}
+	}
 	s.Strategy.PrepareForUpdate(ctx, obj, existing)
 	var errs field.ErrorList
 	if m.GetUID() != em.GetUID() {
@@ -181,6 +193,11 @@ func (s *Store) BeforeUpdate(ctx context.Context, name string, obj, existing run
 	}
 	if len(errs) > 0 {
 		return apierrors.NewInvalid(s.Kind.GroupKind(), name, errs)
+	}
+	if attrs != nil {
+		if err := s.validateAdmission(ctx, attrs); err != nil {
+			return err
+		}
 	}
 	if em.GetGeneration() > 0 && SpecChanged(obj, existing) {
 		m.SetGeneration(em.GetGeneration() + 1)

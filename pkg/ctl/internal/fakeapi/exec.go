@@ -17,6 +17,14 @@ import (
 // stdout, echoes stdin (when requested) until the client closes it, and ends
 // with a Success status, or exit code 3 when the command is "fail".
 func (s *Server) exec(w http.ResponseWriter, req *http.Request) {
+	if strings.EqualFold(req.Header.Get("Upgrade"), "SPDY/3.1") {
+		s.execSPDY(w, req)
+		return
+	}
+	if s.RefuseWebSocketExec {
+		writeStatus(w, 403, "Forbidden", "the server does not allow access to the requested resource", nil)
+		return
+	}
 	if !strings.EqualFold(req.Header.Get("Upgrade"), "websocket") {
 		writeStatus(w, 400, "BadRequest", "upgrade request required", nil)
 		return
@@ -43,6 +51,10 @@ func (s *Server) exec(w http.ResponseWriter, req *http.Request) {
 		s.tar(conn, rw.Reader, command)
 		return
 	}
+	if len(command) == 1 && command[0] == "resize" {
+		s.resize(conn, rw.Reader, q.Get("tty") == "true")
+		return
+	}
 	send(1, "ran: "+strings.Join(command, " ")+"\n")
 	send(2, "container "+q.Get("container")+"\n")
 	if q.Get("stdin") == "true" {
@@ -62,6 +74,24 @@ func (s *Server) exec(w http.ResponseWriter, req *http.Request) {
 	} else {
 		send(3, `{"metadata":{},"status":"Success"}`)
 	}
+	client.WriteFrame(conn, 0x8, []byte{0x03, 0xe8}, false)
+}
+
+// resize reports each message of the resize channel on stdout, with the
+// tty parameter, and ends after the second.
+func (s *Server) resize(conn net.Conn, r *bufio.Reader, tty bool) {
+	send := func(ch byte, data string) { client.WriteFrame(conn, 0x2, append([]byte{ch}, data...), false) }
+	for n := 0; n < 2; {
+		_, _, data, err := client.ReadFrame(r)
+		if err != nil || len(data) == 0 {
+			return
+		}
+		if data[0] == 4 {
+			send(1, fmt.Sprintf("tty=%v resize %s\n", tty, data[1:]))
+			n++
+		}
+	}
+	send(3, `{"metadata":{},"status":"Success"}`)
 	client.WriteFrame(conn, 0x8, []byte{0x03, 0xe8}, false)
 }
 

@@ -51,6 +51,9 @@ type Server struct {
 	Received []string
 	// Now is the clock for creation timestamps.
 	Now func() time.Time
+	// RefuseWebSocketExec answers exec WebSockets with 403, as containerd's
+	// streaming server does, so clients must fall back to SPDY.
+	RefuseWebSocketExec bool
 }
 
 type watchEvent struct {

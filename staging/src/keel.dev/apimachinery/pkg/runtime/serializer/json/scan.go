@@ -1,6 +1,7 @@
 package json
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 )
@@ -56,35 +57,66 @@ func (s *scanner) consume(c byte) bool {
 
 // readString reads a string token and returns its value.
 func (s *scanner) readString() string {
+	return string(s.readKey())
+}
+
+// readKey reads a string token and returns its value, as a slice of data
+// itself when the token has no escapes (callers must not keep or change it).
+func (s *scanner) readKey() []byte {
 	if s.peek() != '"' {
 		s.fail()
-		return ""
+		return nil
 	}
 	start := s.pos
+	if end, ok := s.plainString(); ok {
+		return s.data[start+1 : end-1]
+	}
+	if !s.skipEscapedString() {
+		return nil
+	}
+	var v string
+	if err := json.Unmarshal(s.data[start:s.pos], &v); err != nil {
+		s.fail()
+	}
+	return []byte(v)
+}
+
+// plainString moves past a string token at pos that has no escapes,
+// returning the offset after its closing quote; it leaves pos alone and
+// returns false when the token has escapes (or no end).
+func (s *scanner) plainString() (int, bool) {
+	body := s.data[s.pos+1:]
+	q := bytes.IndexByte(body, '"')
+	if q < 0 || bytes.IndexByte(body[:q], '\\') >= 0 {
+		return 0, false
+	}
+	s.pos += q + 2
+	return s.pos, true
+}
+
+// skipEscapedString moves past a string token at pos that may hold escapes.
+func (s *scanner) skipEscapedString() bool {
 	s.pos++
-	escaped := false
 	for s.pos < len(s.data) {
-		switch c := s.data[s.pos]; {
-		case c == '\\':
-			escaped = true
+		switch s.data[s.pos] {
+		case '\\':
 			s.pos += 2
-		case c == '"':
+		case '"':
 			s.pos++
-			raw := s.data[start:s.pos]
-			if !escaped {
-				return string(raw[1 : len(raw)-1])
-			}
-			var v string
-			if err := json.Unmarshal(raw, &v); err != nil {
-				s.fail()
-			}
-			return v
+			return true
 		default:
 			s.pos++
 		}
 	}
 	s.fail()
-	return ""
+	return false
+}
+
+// skipString moves past a string token without decoding it.
+func (s *scanner) skipString() {
+	if _, ok := s.plainString(); !ok {
+		s.skipEscapedString()
+	}
 }
 
 // skipScalar skips a number, true, false or null.
@@ -110,11 +142,11 @@ func (s *scanner) skipValue(depth int) {
 	}
 	switch s.peek() {
 	case '{':
-		s.objectKeys(func(string) { s.skipValue(depth + 1) })
+		s.objectKeys(func([]byte, int) { s.skipValue(depth + 1) })
 	case '[':
 		s.arrayItems(func(int) { s.skipValue(depth + 1) })
 	case '"':
-		s.readString()
+		s.skipString()
 	case 0:
 		s.fail()
 	default:
@@ -122,9 +154,9 @@ func (s *scanner) skipValue(depth int) {
 	}
 }
 
-// objectKeys walks an object, calling fn with each key; fn must consume the
-// value.
-func (s *scanner) objectKeys(fn func(key string)) {
+// objectKeys walks an object, calling fn with each key (see readKey) and
+// the offset of the key's opening quote; fn must consume the value.
+func (s *scanner) objectKeys(fn func(key []byte, start int)) {
 	if !s.consume('{') {
 		return
 	}
@@ -133,11 +165,13 @@ func (s *scanner) objectKeys(fn func(key string)) {
 		return
 	}
 	for s.err == nil {
-		key := s.readString()
+		s.peek()
+		start := s.pos
+		key := s.readKey()
 		if !s.consume(':') {
 			return
 		}
-		fn(key)
+		fn(key, start)
 		switch s.peek() {
 		case ',':
 			s.pos++
@@ -181,11 +215,11 @@ func typeMeta(data []byte) (apiVersion, kind string, err error) {
 	if s.peek() != '{' {
 		return "", "", errors.New("the JSON is not an object")
 	}
-	s.objectKeys(func(key string) {
+	s.objectKeys(func(key []byte, _ int) {
 		switch {
-		case key == "apiVersion" && s.peek() == '"':
+		case string(key) == "apiVersion" && s.peek() == '"':
 			apiVersion = s.readString()
-		case key == "kind" && s.peek() == '"':
+		case string(key) == "kind" && s.peek() == '"':
 			kind = s.readString()
 		default:
 			s.skipValue(1)

@@ -145,12 +145,12 @@ func (s *Serializer) Decode(data []byte, defaults *schema.GroupVersionKind, into
 	if err != nil {
 		return nil, &actual, err
 	}
-	if err := json.Unmarshal(data, obj); err != nil {
+	errs, err := unmarshalCaseSensitive(data, obj, s.opts.Strict)
+	if err != nil {
 		return nil, &actual, fmt.Errorf("json: decode %s: %w", actual.Kind, err)
 	}
 	obj.GetObjectKind().SetGroupVersionKind(actual)
 	if s.opts.Strict {
-		errs := checkStrict(data, reflect.TypeOf(obj))
 		if yamlErr != nil {
 			errs = append([]string{yamlErr.Error()}, errs...)
 		}
@@ -207,18 +207,33 @@ func fillKind(gvk *schema.GroupVersionKind, defaults *schema.GroupVersionKind) {
 	}
 }
 
-// Unmarshal decodes data into v like encoding/json and, when strict is set,
+// Unmarshal decodes data into v like encoding/json, except that keys match
+// field names case-sensitively, as in Kubernetes (a key that differs from a
+// field's name only in case is an unknown field). When strict is set it
 // also returns a *runtime.StrictDecodingError for unknown and duplicate
 // fields (after decoding v completely). For request bodies that are not
 // kinds, such as patches of a known type.
 func Unmarshal(data []byte, v any, strict bool) error {
-	if err := json.Unmarshal(data, v); err != nil {
+	errs, err := unmarshalCaseSensitive(data, v, strict)
+	if err != nil {
 		return err
 	}
-	if strict {
-		if errs := checkStrict(data, reflect.TypeOf(v)); len(errs) > 0 {
-			return &runtime.StrictDecodingError{Errors: errs}
-		}
+	if len(errs) > 0 {
+		return &runtime.StrictDecodingError{Errors: errs}
 	}
 	return nil
+}
+
+// unmarshalCaseSensitive decodes data into v without the members whose keys
+// match a field only when case is ignored, and returns the strict errors
+// when strict is set.
+func unmarshalCaseSensitive(data []byte, v any, strict bool) ([]string, error) {
+	drops, errs := checkFields(data, reflect.TypeOf(v), strict)
+	if len(drops) > 0 {
+		data = withoutMembers(data, drops)
+	}
+	if err := json.Unmarshal(data, v); err != nil {
+		return nil, err
+	}
+	return errs, nil
 }
