@@ -197,9 +197,13 @@ kc() { echo "$LOCAL_KUBECONFIGS/$1.kubeconfig"; }
 # ---- the other components ----------------------------------------------------
 if have controller-manager; then
   extra controller-manager
+  # PersistentVolumeClaims of the default StorageClass "standard" get
+  # hostPath volumes under $LOCAL_DIR/volumes (keel.dev/local-path).
+  mkdir -p "$LOCAL_DIR/volumes"
   local::start controller-manager "$LOCAL_LOGS/controller-manager.log" "$BIN_DIR/controller-manager" \
     --kubeconfig "$(kc controller-manager)" --leader-elect=false \
-    --cluster-cidr "$CLUSTER_CIDR" --allocate-node-cidrs=true --cloud-provider external "${EXTRA[@]}"
+    --cluster-cidr "$CLUSTER_CIDR" --allocate-node-cidrs=true --cloud-provider external \
+    --create-default-storage-class --local-volume-root "$LOCAL_DIR/volumes" "${EXTRA[@]}"
 fi
 if have scheduler; then
   extra scheduler
