@@ -123,6 +123,17 @@ local::answers() {
   [[ -S $1 ]] && timeout 5 ctr --address "$1" version >/dev/null 2>&1
 }
 
+# local::unmount_volumes unmounts what the kubelet mounted for the pods
+# (tmpfs of secret, projected and Memory emptyDir volumes) under its root
+# directory, deepest first, once the pods are gone.
+local::unmount_volumes() {
+  local root=$LOCAL_DIR/kubelet/ m
+  [[ -d $root ]] || return 0
+  awk -v r="$root" 'index($2, r) == 1 { print $2 }' /proc/mounts | sort -r | while read -r m; do
+    umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || echo "could not unmount $m"
+  done
+}
+
 # local::stop_cluster stops every recorded component in reverse start
 # order, removes the pods' sandboxes and containers through CRI, then stops
 # containerd when local-up.sh started it.
@@ -146,6 +157,7 @@ local::stop_cluster() {
       echo "cannot remove the pods' containers: $LOCAL_BIN/localcri is missing"
     fi
   fi
+  local::unmount_volumes
   local::stop containerd 20
   if [[ -n $endpoint && $endpoint == "$PRIVATE_CONTAINERD_SOCK" ]]; then
     # The private containerd's mounts (snapshots, shm) go with it.

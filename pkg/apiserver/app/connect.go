@@ -23,6 +23,7 @@ import (
 	"keel.dev/keel/pkg/apiserver/registry/rest"
 	"keel.dev/keel/pkg/apiserver/request"
 	"keel.dev/keel/pkg/apiserver/server"
+	"keel.dev/keel/pkg/apiserver/streaming"
 )
 
 // kubeletPaths maps a pod connect subresource to the kubelet API path prefix.
@@ -70,9 +71,10 @@ func kubeletTransport(certs *server.Certificates, certFile, keyFile string) func
 
 // kubeletConnector proxies pods/log, exec, attach and portforward to
 // https://<node InternalIP>:<kubelet port> over issue's transport (nil
-// connector without one). Anything it cannot route (no node, no kubelet
-// endpoint, an unknown container) is left to the endpoint's default
-// answers.
+// connector without one). WebSocket exec, attach and port-forward are
+// translated to SPDY, which is all the kubelet's runtime speaks (package
+// streaming). Anything it cannot route (no node, no kubelet endpoint, an
+// unknown container) is left to the endpoint's default answers.
 func kubeletConnector(storages endpoints.StorageProvider, issue func() (http.RoundTripper, error)) endpoints.Connector {
 	if issue == nil {
 		return nil
@@ -119,6 +121,9 @@ func kubeletConnector(storages endpoints.StorageProvider, issue func() (http.Rou
 				path += "/" + container
 			}
 			target := &url.URL{Scheme: "https", Host: net.JoinHostPort(host, strconv.Itoa(int(port))), Path: path, RawQuery: r.URL.RawQuery}
+			if serveWebSocket(w, r, info.Subresource, streaming.NewDialer(rt, target)) {
+				return
+			}
 			proxy := &httputil.ReverseProxy{
 				Transport: rt,
 				Rewrite: func(pr *httputil.ProxyRequest) {
@@ -131,6 +136,21 @@ func kubeletConnector(storages endpoints.StorageProvider, issue func() (http.Rou
 			proxy.ServeHTTP(w, r)
 		}), nil
 	}
+}
+
+// serveWebSocket serves a WebSocket exec, attach or port-forward by
+// translating it to SPDY towards the kubelet; false leaves r to the proxy.
+func serveWebSocket(w http.ResponseWriter, r *http.Request, subresource string, dial streaming.Dialer) bool {
+	if !streaming.IsWebSocketRequest(r) {
+		return false
+	}
+	switch subresource {
+	case "exec", "attach":
+		return streaming.ServeExec(w, r, dial)
+	case "portforward":
+		return streaming.ServePortForward(w, r, dial)
+	}
+	return false
 }
 
 // nodeAddress returns the node's InternalIP, else its first address.

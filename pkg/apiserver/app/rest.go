@@ -8,15 +8,18 @@ import (
 
 	clientv3 "go.etcd.io/etcd/client/v3"
 
+	authorizationv1 "keel.dev/api/authorization/v1"
 	"keel.dev/apimachinery/pkg/runtime"
 	"keel.dev/apimachinery/pkg/runtime/schema"
 	"keel.dev/apimachinery/pkg/runtime/serializer"
+	"keel.dev/keel/pkg/apiserver/authz"
 	"keel.dev/keel/pkg/apiserver/bootstrap"
 	"keel.dev/keel/pkg/apiserver/discovery"
 	"keel.dev/keel/pkg/apiserver/endpoints"
 	"keel.dev/keel/pkg/apiserver/metrics"
 	"keel.dev/keel/pkg/apiserver/printers"
 	"keel.dev/keel/pkg/apiserver/registry"
+	"keel.dev/keel/pkg/apiserver/registry/rest"
 	"keel.dev/keel/pkg/apiserver/server"
 	"keel.dev/keel/pkg/apiserver/storage/cacher"
 )
@@ -31,6 +34,10 @@ type apiConfig struct {
 	port    int
 	certs   *server.Certificates
 	sa      *serviceAccounts // nil: no service account tokens
+	// tokenReviews serves authentication.k8s.io/v1 tokenreviews.
+	tokenReviews rest.Storage
+	// authorizer answers authorization.k8s.io/v1 access reviews.
+	authorizer authz.Authorizer
 }
 
 // restAPI is the REST side of the server: the handler of resource requests,
@@ -81,6 +88,18 @@ func newAPI(ctx context.Context, a apiConfig) (*restAPI, error) {
 		return nil, err
 	}
 	served = a.sa.withStorages(served, storages)
+	if a.tokenReviews != nil {
+		served = withStorage{StorageProvider: served, gvr: tokenReviewsGVR, storage: a.tokenReviews}
+	}
+	if a.authorizer != nil {
+		sar, lsar, ssar := authz.NewAccessReviews(a.authorizer)
+		for _, st := range []struct {
+			resource string
+			storage  rest.Storage
+		}{{"subjectaccessreviews", sar}, {"localsubjectaccessreviews", lsar}, {"selfsubjectaccessreviews", ssar}} {
+			served = withStorage{StorageProvider: served, gvr: authorizationv1.SchemeGroupVersion.WithResource(st.resource), storage: st.storage}
+		}
+	}
 	tables := printers.New()
 	handler := endpoints.New(endpoints.Config{
 		Scheme:              a.scheme,
@@ -104,4 +123,22 @@ func newAPI(ctx context.Context, a apiConfig) (*restAPI, error) {
 		bootstrap: func(ctx context.Context) error { return bootstrap.Run(ctx, boot) },
 		close:     func() { _ = closer.Close() },
 	}, nil
+}
+
+var tokenReviewsGVR = schema.GroupVersionResource{Group: "authentication.k8s.io", Version: "v1", Resource: "tokenreviews"}
+
+// withStorage serves one resource from storage and the rest from the
+// embedded provider.
+type withStorage struct {
+	endpoints.StorageProvider
+	gvr     schema.GroupVersionResource
+	storage rest.Storage
+}
+
+// For implements endpoints.StorageProvider.
+func (p withStorage) For(gvr schema.GroupVersionResource, subresource string) (rest.Storage, bool) {
+	if gvr == p.gvr && subresource == "" {
+		return p.storage, true
+	}
+	return p.StorageProvider.For(gvr, subresource)
 }

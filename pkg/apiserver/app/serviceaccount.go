@@ -94,6 +94,22 @@ func (s *serviceAccounts) authenticators() []authn.Authenticator {
 	return []authn.Authenticator{s.auth}
 }
 
+// reviewers are the TokenReview reviewers of service account tokens.
+func (s *serviceAccounts) reviewers() []authn.TokenReviewer {
+	if s == nil {
+		return nil
+	}
+	return []authn.TokenReviewer{s.auth}
+}
+
+// apiAudiences are the audiences of tokens meant for this server.
+func (s *serviceAccounts) apiAudiences() []string {
+	if s == nil {
+		return nil
+	}
+	return s.tokens.APIAudiences()
+}
+
 // withStorages records the storages for lookups and serves the token
 // subresource from them.
 func (s *serviceAccounts) withStorages(p endpoints.StorageProvider, st *registry.Storages) endpoints.StorageProvider {

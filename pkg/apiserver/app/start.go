@@ -138,11 +138,24 @@ func Start(ctx context.Context, cfg *Config) (_ *Running, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("service account tokens: %w", err)
 	}
-	authenticator, err := authn.New(authn.Config{ClientCAs: clientCAs, TokenFile: c.TokenAuthFile, Anonymous: c.Anonymous,
-		Tokens: sa.authenticators()})
+	// The token file is loaded once for both requests and TokenReviews.
+	var tokenAuths []authn.Authenticator
+	var reviewers []authn.TokenReviewer
+	if c.TokenAuthFile != "" {
+		tf, err := authn.LoadTokenFile(c.TokenAuthFile)
+		if err != nil {
+			return nil, fmt.Errorf("authentication: %w", err)
+		}
+		tokenAuths, reviewers = append(tokenAuths, tf), append(reviewers, tf)
+	}
+	authenticator, err := authn.New(authn.Config{ClientCAs: clientCAs, Anonymous: c.Anonymous,
+		Tokens: append(tokenAuths, sa.authenticators()...)})
 	if err != nil {
 		return nil, fmt.Errorf("authentication: %w", err)
 	}
+	// One authorizer serves requests and access reviews alike.
+	authorizer := authz.AlwaysAllow()
+	tokenReviews := authn.NewTokenReviewREST(sa.apiAudiences(), append(reviewers, sa.reviewers()...)...)
 
 	// Listen first: discovery and the kubeconfig carry the real port.
 	ln := c.Listener
@@ -175,7 +188,7 @@ func Start(ctx context.Context, cfg *Config) (_ *Running, err error) {
 	}
 	rest, err := newAPI(ctx, apiConfig{
 		cfg: &c, scheme: scheme, codecs: serializer.NewCodecFactory(scheme), etcd: cli, enabled: enabled, port: port, certs: certs,
-		sa: sa,
+		sa: sa, tokenReviews: tokenReviews, authorizer: authorizer,
 	})
 	if err != nil {
 		return nil, err
@@ -194,7 +207,7 @@ func Start(ctx context.Context, cfg *Config) (_ *Running, err error) {
 	bootstrapped := healthz.NewPostStartHook("bootstrap-controller")
 	chain := server.BuildHandlerChain(rest.handler, server.ChainConfig{
 		Authenticator:               authenticator,
-		Authorizer:                  authz.AlwaysAllow(),
+		Authorizer:                  authorizer,
 		PublicPaths:                 []string{"/healthz", "/livez", "/readyz"},
 		Discovery:                   disc,
 		Version:                     discovery.DefaultVersion(),

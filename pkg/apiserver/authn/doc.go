@@ -6,4 +6,8 @@
 // anonymous user is system:anonymous in system:unauthenticated. A request
 // whose credentials are present but wrong is refused even when anonymous
 // access is on, as Kubernetes does.
+//
+// TokenReviewREST serves authentication.k8s.io/v1 TokenReviews: it asks
+// the token reviewers (the token file, service account tokens) about one
+// token and the audiences the review names.
 package authn

@@ -8,6 +8,7 @@ import (
 
 	corev1 "keel.dev/api/core/v1"
 	discoveryv1 "keel.dev/api/discovery/v1"
+	schedulingv1 "keel.dev/api/scheduling/v1"
 	apierrors "keel.dev/apimachinery/pkg/api/errors"
 	metav1 "keel.dev/apimachinery/pkg/apis/meta/v1"
 	"keel.dev/apimachinery/pkg/runtime"
@@ -51,9 +52,11 @@ var (
 	services       = schema.GroupVersionResource{Version: "v1", Resource: "services"}
 	endpoints      = schema.GroupVersionResource{Version: "v1", Resource: "endpoints"}
 	endpointSlices = schema.GroupVersionResource{Group: "discovery.k8s.io", Version: "v1", Resource: "endpointslices"}
+	priorityClass  = schema.GroupVersionResource{Group: "scheduling.k8s.io", Version: "v1", Resource: "priorityclasses"}
 )
 
-// Run creates the missing system namespaces and the kubernetes Service,
+// Run creates the missing system namespaces, the system PriorityClasses
+// (when scheduling.k8s.io/v1 is served) and the kubernetes Service,
 // Endpoints and EndpointSlice, and repairs their ports and addresses. With a
 // loopback advertise address only the Service is written (HasEndpoints).
 func Run(ctx context.Context, cfg Config) error {
@@ -61,6 +64,9 @@ func Run(ctx context.Context, cfg Config) error {
 		if err := ensure(ctx, cfg.Storages, namespaces, "", namespace(ns), nil); err != nil {
 			return err
 		}
+	}
+	if err := ensurePriorityClasses(ctx, cfg.Storages); err != nil {
+		return err
 	}
 	svc := service(cfg)
 	err := ensure(ctx, cfg.Storages, services, NamespaceDefault, svc, func(obj runtime.Object) bool {
@@ -103,6 +109,26 @@ func Run(ctx context.Context, cfg Config) error {
 		cur.Labels[discoveryv1.LabelServiceName] = ServiceName
 		return true
 	})
+}
+
+// ensurePriorityClasses creates system-node-critical and
+// system-cluster-critical when they are missing. An existing class is left
+// alone: validation forbids changing its value, and its other fields are
+// the operator's. Without a scheduling.k8s.io/v1 storage (disabled by
+// --runtime-config) there is nothing to do.
+func ensurePriorityClasses(ctx context.Context, st Storages) error {
+	if _, ok := st.For(priorityClass, ""); !ok {
+		return nil
+	}
+	for _, pc := range schedulingv1.SystemPriorityClasses() {
+		pc.TypeMeta = metav1.TypeMeta{APIVersion: "scheduling.k8s.io/v1", Kind: "PriorityClass"}
+		policy := corev1.PreemptLowerPriority
+		pc.PreemptionPolicy = &policy
+		if err := ensure(ctx, st, priorityClass, "", pc, nil); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // HasEndpoints reports whether the kubernetes Service gets Endpoints and an

@@ -7,6 +7,7 @@ import (
 
 	corev1 "keel.dev/api/core/v1"
 	discoveryv1 "keel.dev/api/discovery/v1"
+	schedulingv1 "keel.dev/api/scheduling/v1"
 	apierrors "keel.dev/apimachinery/pkg/api/errors"
 	metav1 "keel.dev/apimachinery/pkg/apis/meta/v1"
 	"keel.dev/apimachinery/pkg/runtime"
@@ -69,7 +70,7 @@ func (s memStorages) writes() int {
 
 func newStorages() memStorages {
 	s := memStorages{}
-	for _, gvr := range []schema.GroupVersionResource{namespaces, services, endpoints, endpointSlices} {
+	for _, gvr := range []schema.GroupVersionResource{namespaces, services, endpoints, endpointSlices, priorityClass} {
 		s[gvr] = &memStorage{gr: gvr.GroupResource(), objects: map[string]runtime.Object{}}
 	}
 	return s
@@ -184,5 +185,64 @@ func TestRunFailsWithoutStorage(t *testing.T) {
 	delete(s, services)
 	if err := Run(context.Background(), testConfig(s)); err == nil {
 		t.Fatal("Run succeeded without a services storage")
+	}
+}
+
+func TestRunCreatesTheSystemPriorityClasses(t *testing.T) {
+	cases := []struct {
+		name   string
+		before func(s memStorages)
+		want   map[string]int32
+	}{
+		{
+			name: "both classes are created with their values and descriptions",
+			want: map[string]int32{"system-node-critical": 2000001000, "system-cluster-critical": 2000000000},
+		},
+		{
+			name: "an existing class is kept as it is",
+			before: func(s memStorages) {
+				s[priorityClass].objects["/system-node-critical"] = &schedulingv1.PriorityClass{ObjectMeta: metav1.ObjectMeta{Name: "system-node-critical"}, Value: 7}
+			},
+			want: map[string]int32{"system-node-critical": 7, "system-cluster-critical": 2000000000},
+		},
+		{
+			name:   "without scheduling.k8s.io/v1 nothing is created",
+			before: func(s memStorages) { delete(s, priorityClass) },
+		},
+	}
+	descriptions := map[string]string{
+		"system-node-critical":    "Used for system critical pods that must not be moved from their current node.",
+		"system-cluster-critical": "Used for system critical pods that must run in the cluster, but can be moved to another node if necessary.",
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := newStorages()
+			if c.before != nil {
+				c.before(s)
+			}
+			if err := Run(context.Background(), testConfig(s)); err != nil {
+				t.Fatal(err)
+			}
+			st, ok := s[priorityClass]
+			if !ok {
+				return
+			}
+			if len(st.objects) != len(c.want) {
+				t.Errorf("priority classes = %v, want %v", st.objects, c.want)
+			}
+			for name, value := range c.want {
+				pc, ok := st.objects["/"+name].(*schedulingv1.PriorityClass)
+				if !ok {
+					t.Fatalf("no priority class %s", name)
+				}
+				if pc.Value != value {
+					t.Errorf("%s value = %d, want %d", name, pc.Value, value)
+				}
+				if value != 7 && (pc.Description != descriptions[name] || pc.GlobalDefault || pc.PreemptionPolicy == nil ||
+					*pc.PreemptionPolicy != corev1.PreemptLowerPriority) {
+					t.Errorf("%s = %+v", name, pc)
+				}
+			}
+		})
 	}
 }

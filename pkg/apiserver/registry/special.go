@@ -25,6 +25,12 @@ func (b *builder) specialResource(r runtime.ResourceInfo) (rest.Storage, bool) {
 		// these storages itself (pkg/apiserver/metricsapi).
 		return nil, true
 	}
+	if r.Group == "authorization.k8s.io" {
+		// Answered by the authorizer, which the apiserver owns: it
+		// replaces these placeholders (pkg/apiserver/authz).
+		return &unavailableCreater{newFunc: newOf(b.cfg.Scheme, r.GroupVersionKind()),
+			msg: r.Resource + " are not available: no authorizer is configured"}, true
+	}
 	switch r.GroupResource() {
 	case gr("", "bindings"):
 		return &bindingStore{podsFunc: func() *generic.Store { return b.out.stores[gr("", "pods")] }}, true

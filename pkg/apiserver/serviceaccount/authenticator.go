@@ -83,21 +83,50 @@ func (a *Authenticator) AuthenticateToken(ctx context.Context, token string) (*a
 	return userOf(c), true, nil
 }
 
+// ReviewToken implements authn.TokenReviewer: it authenticates a token
+// meant for any of audiences and returns those of audiences it carries.
+func (a *Authenticator) ReviewToken(ctx context.Context, token string, audiences []string) (*authn.UserInfo, []string, bool, error) {
+	c, err := a.verifyFor(token, audiences)
+	if errors.Is(err, ErrMalformed) || errors.Is(err, ErrNotOurs) {
+		return nil, nil, false, nil
+	}
+	if err != nil {
+		return nil, nil, false, err
+	}
+	if err := a.checkObjects(ctx, c.Kubernetes); err != nil {
+		return nil, nil, false, err
+	}
+	var got []string
+	for _, aud := range audiences {
+		if c.Audience.Intersects([]string{aud}) {
+			got = append(got, aud)
+		}
+	}
+	return userOf(c), got, true, nil
+}
+
+var _ authn.TokenReviewer = (*Authenticator)(nil)
+
 // verify checks the token, remembering good signatures briefly; the claims
 // are checked again on every call (expiry).
 func (a *Authenticator) verify(token string) (*Claims, error) {
+	return a.verifyFor(token, a.tokens.cfg.APIAudiences)
+}
+
+// verifyFor is verify for a token meant for any of audiences.
+func (a *Authenticator) verifyFor(token string, audiences []string) (*Claims, error) {
 	key := sha256.Sum256([]byte(token))
 	now := a.tokens.cfg.Now()
 	a.mu.Lock()
 	e, hit := a.cache[key]
 	a.mu.Unlock()
 	if hit && now.Before(e.until) {
-		if err := a.tokens.checkClaims(e.claims); err != nil {
+		if err := a.tokens.checkClaimsFor(e.claims, audiences); err != nil {
 			return nil, err
 		}
 		return e.claims, nil
 	}
-	c, err := a.tokens.Verify(token)
+	c, err := a.tokens.verifyFor(token, audiences)
 	if err != nil {
 		return nil, err
 	}

@@ -140,6 +140,11 @@ func (t *Tokens) Issue(req Request) (string, time.Time, error) {
 // returns its claims. ErrNotOurs (or ErrMalformed) means the token is not a
 // service account token of this server at all; other errors reject it.
 func (t *Tokens) Verify(token string) (*Claims, error) {
+	return t.verifyFor(token, t.cfg.APIAudiences)
+}
+
+// verifyFor is Verify accepting a token meant for any of audiences.
+func (t *Tokens) verifyFor(token string, audiences []string) (*Claims, error) {
 	p, err := parseJWS(token)
 	if err != nil {
 		return nil, err
@@ -154,7 +159,7 @@ func (t *Tokens) Verify(token string) (*Claims, error) {
 	if err := p.verify(t.keys); err != nil {
 		return nil, err
 	}
-	if err := t.checkClaims(&c); err != nil {
+	if err := t.checkClaimsFor(&c, audiences); err != nil {
 		return nil, err
 	}
 	return &c, nil
@@ -162,6 +167,11 @@ func (t *Tokens) Verify(token string) (*Claims, error) {
 
 // checkClaims checks the time and audience claims of verified claims.
 func (t *Tokens) checkClaims(c *Claims) error {
+	return t.checkClaimsFor(c, t.cfg.APIAudiences)
+}
+
+// checkClaimsFor is checkClaims accepting any of audiences.
+func (t *Tokens) checkClaimsFor(c *Claims, audiences []string) error {
 	now := t.cfg.Now()
 	switch {
 	case c.Expiry == 0 || !now.Before(time.Unix(c.Expiry, 0)):
@@ -170,7 +180,7 @@ func (t *Tokens) checkClaims(c *Claims) error {
 		return ErrNotYetValid
 	case c.IssuedAt != 0 && now.Add(leeway).Before(time.Unix(c.IssuedAt, 0)):
 		return ErrNotYetValid
-	case !c.Audience.Intersects(t.cfg.APIAudiences):
+	case !c.Audience.Intersects(audiences):
 		return ErrWrongAudience
 	case c.Kubernetes == nil || c.Kubernetes.Namespace == "" || c.Kubernetes.ServiceAccount.Name == "":
 		return fmt.Errorf("%w: the kubernetes.io claim is missing", ErrMalformed)

@@ -9,6 +9,7 @@ import (
 
 	appsv1 "keel.dev/api/apps/v1"
 	authenticationv1 "keel.dev/api/authentication/v1"
+	authorizationv1 "keel.dev/api/authorization/v1"
 	autoscalingv1 "keel.dev/api/autoscaling/v1"
 	autoscalingv2 "keel.dev/api/autoscaling/v2"
 	batchv1 "keel.dev/api/batch/v1"
@@ -31,6 +32,7 @@ var groups = []struct {
 	{"v1", corev1.AddToScheme},
 	{"apps/v1", appsv1.AddToScheme},
 	{"authentication.k8s.io/v1", authenticationv1.AddToScheme},
+	{"authorization.k8s.io/v1", authorizationv1.AddToScheme},
 	{"autoscaling/v1", autoscalingv1.AddToScheme},
 	{"autoscaling/v2", autoscalingv2.AddToScheme},
 	{"batch/v1", batchv1.AddToScheme},
