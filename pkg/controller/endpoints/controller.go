@@ -12,6 +12,8 @@ import (
 	"keel.dev/client/informers"
 	"keel.dev/client/typed"
 	"keel.dev/client/workqueue"
+
+	"keel.dev/keel/pkg/controller/internal/worker"
 )
 
 // Options tunes the controller.
@@ -111,6 +113,10 @@ func (c *Controller) processNext(ctx context.Context) bool {
 	}
 	defer c.queue.Done(k)
 	if err := c.sync(ctx, k); err != nil {
+		if worker.NamespaceTerminating(err) {
+			c.queue.Forget(k) // the namespace is going away
+			return true
+		}
 		slog.Default().Error("sync endpoints", "controller", "endpoints", "service", k, "err", err)
 		c.queue.AddRateLimited(k)
 		return true

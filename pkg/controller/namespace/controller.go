@@ -4,17 +4,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"reflect"
 	"slices"
-	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	corev1 "keel.dev/api/core/v1"
 	apierrors "keel.dev/apimachinery/pkg/api/errors"
 	metav1 "keel.dev/apimachinery/pkg/apis/meta/v1"
-	"keel.dev/apimachinery/pkg/runtime"
 	"keel.dev/apimachinery/pkg/runtime/schema"
+	"keel.dev/apimachinery/pkg/types"
 	"keel.dev/client/clock"
 	"keel.dev/client/dynamic"
 	"keel.dev/client/informers"
@@ -28,28 +27,35 @@ type Options struct {
 	Clock clock.Clock
 	// Metrics receives queue metrics; nil disables them.
 	Metrics workqueue.Metrics
-	// RecheckInterval is the wait before checking a namespace whose content
-	// is still going away (default 2s).
+	// RecheckInterval is the first wait before checking again a namespace
+	// whose content is still going away (default 1s); it doubles while
+	// content remains, up to MaxRecheckInterval.
 	RecheckInterval time.Duration
-	// Resources overrides the resources emptied (default: every namespaced
-	// resource of the client's scheme that supports list and delete).
+	// MaxRecheckInterval caps the wait between checks (default 10s).
+	MaxRecheckInterval time.Duration
+	// Discover lists the resources to empty (default: the apiserver's
+	// discovery documents).
+	Discover DiscoverFunc
+	// DiscoveryRefresh is how long a discovery result is reused (default 1m).
+	DiscoveryRefresh time.Duration
+	// Resources restricts the emptied resources to these (default: all
+	// namespaced resources with list and delete).
 	Resources []schema.GroupVersionResource
 }
 
 // Controller finalizes namespaces being deleted.
 type Controller struct {
-	cs        *typed.Clientset
-	dyn       *dynamic.Client
-	inf       *informers.NamespaceInformer
-	clock     clock.Clock
-	recheck   time.Duration
-	resources []resource
-	queue     *workqueue.Queue[string]
-}
+	cs         *typed.Clientset
+	dyn        *dynamic.Client
+	inf        *informers.NamespaceInformer
+	clock      clock.Clock
+	recheck    time.Duration
+	maxRecheck time.Duration
+	discovery  *discoveryCache
+	queue      *workqueue.Queue[string]
 
-type resource struct {
-	gvr              schema.GroupVersionResource
-	deleteCollection bool
+	mu       sync.Mutex
+	progress map[string]*progress
 }
 
 // New returns a namespace controller.
@@ -58,43 +64,46 @@ func New(cs *typed.Clientset, dyn *dynamic.Client, inf *informers.NamespaceInfor
 		opts.Clock = clock.Real{}
 	}
 	if opts.RecheckInterval <= 0 {
-		opts.RecheckInterval = 2 * time.Second
+		opts.RecheckInterval = time.Second
+	}
+	if opts.MaxRecheckInterval < opts.RecheckInterval {
+		opts.MaxRecheckInterval = max(10*time.Second, opts.RecheckInterval)
+	}
+	if opts.DiscoveryRefresh <= 0 {
+		opts.DiscoveryRefresh = time.Minute
+	}
+	if opts.Discover == nil {
+		opts.Discover = Discover(cs.REST())
+	}
+	if len(opts.Resources) > 0 {
+		opts.Discover = only(opts.Discover, opts.Resources)
 	}
 	qopts := []workqueue.Option[string]{workqueue.WithClock[string](opts.Clock)}
 	if opts.Metrics != nil {
 		qopts = append(qopts, workqueue.WithMetrics[string](opts.Metrics))
 	}
-	c := &Controller{cs: cs, dyn: dyn, inf: inf, clock: opts.Clock, recheck: opts.RecheckInterval,
-		queue: workqueue.New[string](qopts...)}
-	c.resources = deletableResources(cs.REST().Scheme(), opts.Resources)
+	c := &Controller{cs: cs, dyn: dyn, inf: inf, clock: opts.Clock,
+		recheck: opts.RecheckInterval, maxRecheck: opts.MaxRecheckInterval,
+		discovery: &discoveryCache{discover: opts.Discover, clock: opts.Clock, ttl: opts.DiscoveryRefresh},
+		queue:     workqueue.New[string](qopts...), progress: map[string]*progress{}}
 	inf.AddEventHandler(informers.HandlerFuncs[*corev1.Namespace]{
 		AddFunc:    func(ns *corev1.Namespace, _ bool) { c.enqueue(ns) },
 		UpdateFunc: func(_, ns *corev1.Namespace) { c.enqueue(ns) },
+		DeleteFunc: func(ns *corev1.Namespace) { c.forget(ns.Name) },
 	})
 	return c
 }
 
-// deletableResources lists namespaced resources with list and delete,
-// one version per group and resource.
-func deletableResources(s *runtime.Scheme, only []schema.GroupVersionResource) []resource {
-	seen := map[schema.GroupResource]bool{}
-	var out []resource
-	for _, info := range s.Resources() {
-		if !info.Namespaced || !slices.Contains(info.Verbs, "list") || !slices.Contains(info.Verbs, "delete") {
-			continue
-		}
-		if len(only) > 0 && !slices.Contains(only, info.GroupVersionResource) {
-			continue
-		}
-		gr := info.GroupVersionResource.GroupResource()
-		if seen[gr] {
-			continue
-		}
-		seen[gr] = true
-		out = append(out, resource{gvr: info.GroupVersionResource, deleteCollection: slices.Contains(info.Verbs, "deletecollection")})
+// only filters what discover returns to the resources listed.
+func only(discover DiscoverFunc, gvrs []schema.GroupVersionResource) DiscoverFunc {
+	keep := map[schema.GroupResource]bool{}
+	for _, g := range gvrs {
+		keep[g.GroupResource()] = true
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].gvr.String() < out[j].gvr.String() })
-	return out
+	return func(ctx context.Context) ([]Resource, error) {
+		all, err := discover(ctx)
+		return slices.DeleteFunc(all, func(r Resource) bool { return !keep[r.GVR.GroupResource()] }), err
+	}
 }
 
 func (c *Controller) enqueue(ns *corev1.Namespace) {
@@ -103,19 +112,41 @@ func (c *Controller) enqueue(ns *corev1.Namespace) {
 	}
 }
 
+// forget drops the deletion progress of a namespace.
+func (c *Controller) forget(name string) {
+	c.mu.Lock()
+	delete(c.progress, name)
+	c.mu.Unlock()
+}
+
+// progressOf returns the deletion progress of the namespace instance uid.
+func (c *Controller) progressOf(name string, uid types.UID) *progress {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	p := c.progress[name]
+	if p == nil || p.uid != uid {
+		p = newProgress(uid)
+		c.progress[name] = p
+	}
+	return p
+}
+
 // Run starts workers and blocks until ctx is done.
 func (c *Controller) Run(ctx context.Context, workers int) error {
 	defer c.queue.ShutDown()
 	if !informers.WaitForCacheSync(ctx, c.inf) {
 		return errors.New("namespace: caches did not sync")
 	}
+	var wg sync.WaitGroup
 	for range workers {
-		go func() {
+		wg.Go(func() {
 			for c.processNext(ctx) {
 			}
-		}()
+		})
 	}
 	<-ctx.Done()
+	c.queue.ShutDown()
+	wg.Wait()
 	return nil
 }
 
@@ -125,160 +156,87 @@ func (c *Controller) processNext(ctx context.Context) bool {
 		return false
 	}
 	defer c.queue.Done(key)
-	remaining, err := c.sync(ctx, key)
+	after, err := c.sync(ctx, key)
 	switch {
 	case err != nil:
 		c.queue.AddRateLimited(key)
-	case remaining:
+	case after > 0:
 		c.queue.Forget(key)
-		c.queue.AddAfter(key, c.recheck)
+		c.queue.AddAfter(key, after)
 	default:
 		c.queue.Forget(key)
 	}
 	return true
 }
 
-// sync empties namespace name and finalizes it once empty; it reports
-// whether content remains.
-func (c *Controller) sync(ctx context.Context, name string) (remaining bool, err error) {
+// sync runs one deletion pass over namespace name and finalizes it once
+// empty; a positive after asks for another pass that much later, while
+// content is still going away.
+func (c *Controller) sync(ctx context.Context, name string) (after time.Duration, err error) {
 	cached, err := c.inf.Lister().Get("", name)
 	if apierrors.IsNotFound(err) {
-		return false, nil
+		c.forget(name)
+		return 0, nil
 	}
 	if err != nil {
-		return false, err
+		return 0, err
 	}
 	if cached.DeletionTimestamp == nil || !slices.Contains(cached.Spec.Finalizers, corev1.FinalizerKubernetes) {
-		return false, nil
+		c.forget(name)
+		return 0, nil
 	}
 	ns := cached.DeepCopy()
-	var failures []string
-	left := map[string]int{}
-	withFinalizers := map[string]int{}
-	for _, r := range c.resources {
-		rc := c.dyn.Resource(r.gvr).Namespace(name)
-		if err := c.deleteAll(ctx, rc, r); err != nil {
-			failures = append(failures, fmt.Sprintf("%s: %v", r.gvr.GroupResource(), err))
+	st := c.progressOf(name, ns.UID)
+	if st.finalized {
+		return 0, nil
+	}
+	resources, discoveryErr := c.discovery.get(ctx)
+	if len(resources) == 0 && discoveryErr != nil {
+		if err := c.setConditions(ctx, ns, discoveryErr, &pass{}); err != nil {
+			return 0, err
 		}
-		list, err := rc.List(ctx, metav1.ListOptions{})
-		if err != nil {
-			if !apierrors.IsNotFound(err) && !apierrors.IsMethodNotSupported(err) {
-				failures = append(failures, fmt.Sprintf("list %s: %v", r.gvr.GroupResource(), err))
-			}
-			continue
-		}
-		if n := len(list.Items); n > 0 {
-			left[r.gvr.GroupResource().String()] = n
-			for _, it := range list.Items {
-				if v, _ := it.NestedField("metadata", "finalizers"); v != nil {
-					withFinalizers[r.gvr.GroupResource().String()]++
-				}
-			}
+		return 0, fmt.Errorf("discover resources to empty namespace %s: %w", name, discoveryErr)
+	}
+	p := c.emptyContent(ctx, name, st, resources)
+	// A namespace about to disappear needs no status write; one that other
+	// finalizers keep around shows how its content deletion ended.
+	lastWord := discoveryErr == nil && len(p.failures) == 0 && !p.remaining() && len(ns.Spec.Finalizers) == 1
+	if !lastWord {
+		if err := c.setConditions(ctx, ns, discoveryErr, p); err != nil {
+			return 0, err
 		}
 	}
-	if err := c.setConditions(ctx, ns, failures, left, withFinalizers); err != nil {
-		return false, err
+	if len(p.failures) > 0 {
+		return 0, fmt.Errorf("empty namespace %s: %s", name, strings.Join(p.failures, "; "))
 	}
-	if len(failures) > 0 {
-		return false, fmt.Errorf("empty namespace %s: %s", name, strings.Join(failures, "; "))
+	if discoveryErr != nil {
+		// Resources of the groups not discovered may still hold content.
+		return 0, fmt.Errorf("empty namespace %s: %w", name, discoveryErr)
 	}
-	if len(left) > 0 {
-		return true, nil
+	if p.remaining() {
+		return c.nextCheck(st, p), nil
 	}
-	return false, c.finalize(ctx, ns)
+	if err := c.finalize(ctx, ns); err != nil {
+		return 0, err
+	}
+	// The progress is dropped when the namespace's deletion is observed.
+	st.finalized = true
+	return 0, nil
 }
 
-// deleteAll deletes every object of r in the namespace.
-func (c *Controller) deleteAll(ctx context.Context, rc *dynamic.ResourceClient, r resource) error {
-	bg := metav1.DeletePropagationBackground
-	opts := metav1.DeleteOptions{PropagationPolicy: &bg}
-	if r.deleteCollection {
-		err := rc.DeleteCollection(ctx, opts, metav1.ListOptions{})
-		if err == nil || apierrors.IsNotFound(err) {
-			return nil
-		}
-		if !apierrors.IsMethodNotSupported(err) {
-			return err
-		}
-	}
-	list, err := rc.List(ctx, metav1.ListOptions{})
-	if err != nil {
-		if apierrors.IsNotFound(err) || apierrors.IsMethodNotSupported(err) {
-			return nil
-		}
-		return err
-	}
-	var errs []error
-	for _, it := range list.Items {
-		if err := rc.Delete(ctx, it.GetName(), opts); err != nil && !apierrors.IsNotFound(err) {
-			errs = append(errs, err)
+// nextCheck estimates when remaining content will be gone: the wait
+// doubles with each pass that still finds content, and never exceeds the
+// latest deletion deadline of what remains (the kubelet's grace period).
+func (c *Controller) nextCheck(st *progress, p *pass) time.Duration {
+	d := c.recheck << min(st.waits, 16)
+	st.waits++
+	d = min(d, c.maxRecheck)
+	if !p.until.IsZero() {
+		if untilGone := p.until.Sub(c.clock.Now()); untilGone < d {
+			d = max(untilGone, c.recheck)
 		}
 	}
-	return errors.Join(errs...)
-}
-
-// setConditions records the deletion progress on the namespace status.
-func (c *Controller) setConditions(ctx context.Context, ns *corev1.Namespace, failures []string, left, fins map[string]int) error {
-	now := metav1.NewTime(c.clock.Now())
-	st := ns.Status.DeepCopy()
-	set := func(t corev1.NamespaceConditionType, ok bool, trueReason, falseReason, msg string) {
-		status, reason := corev1.ConditionFalse, falseReason
-		if ok {
-			status, reason = corev1.ConditionTrue, trueReason
-		}
-		for i := range st.Conditions {
-			if st.Conditions[i].Type == t {
-				if st.Conditions[i].Status != status || st.Conditions[i].Reason != reason || st.Conditions[i].Message != msg {
-					st.Conditions[i] = corev1.NamespaceCondition{Type: t, Status: status, Reason: reason, Message: msg, LastTransitionTime: now}
-				}
-				return
-			}
-		}
-		st.Conditions = append(st.Conditions, corev1.NamespaceCondition{Type: t, Status: status, Reason: reason, Message: msg, LastTransitionTime: now})
-	}
-	set(corev1.NamespaceDeletionDiscoveryFailure, false, "DiscoveryFailed", "ResourcesDiscovered", "All resources successfully discovered")
-	set(corev1.NamespaceDeletionGVParsingFailure, false, "GroupVersionParsingFailed", "ParsedGroupVersions", "All legacy kube types successfully parsed")
-	msg := "All content successfully deleted, may be waiting on finalization"
-	if len(failures) > 0 {
-		msg = "Failed to delete all resource types, " + strings.Join(failures, ", ")
-	}
-	set(corev1.NamespaceDeletionContentFailure, len(failures) > 0, "ContentDeletionFailed", "ContentDeleted", msg)
-	msg = "All content successfully removed"
-	if len(left) > 0 {
-		msg = "Some resources are remaining: " + describe(left)
-	}
-	set(corev1.NamespaceContentRemaining, len(left) > 0, "SomeResourcesRemain", "ContentRemoved", msg)
-	msg = "All content-preserving finalizers finished"
-	if len(fins) > 0 {
-		msg = "Some content in the namespace has finalizers remaining: " + describe(fins)
-	}
-	set(corev1.NamespaceFinalizersRemaining, len(fins) > 0, "SomeFinalizersRemain", "ContentHasNoFinalizers", msg)
-	if reflect.DeepEqual(&ns.Status, st) {
-		return nil
-	}
-	ns.Status = *st
-	got, err := c.cs.CoreV1().Namespaces().UpdateStatus(ctx, ns, metav1.UpdateOptions{})
-	if err != nil {
-		if apierrors.IsNotFound(err) || apierrors.IsConflict(err) {
-			return nil // the next pass writes it
-		}
-		return fmt.Errorf("update namespace %s status: %w", ns.Name, err)
-	}
-	ns.ResourceVersion = got.ResourceVersion
-	return nil
-}
-
-func describe(m map[string]int) string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	parts := make([]string, len(keys))
-	for i, k := range keys {
-		parts[i] = fmt.Sprintf("%s has %d resource instances", k, m[k])
-	}
-	return strings.Join(parts, ", ")
+	return d
 }
 
 // finalize removes the kubernetes finalizer through namespaces/{name}/finalize.

@@ -1,6 +1,7 @@
 package namespace
 
 import (
+	"context"
 	"errors"
 	"slices"
 	"testing"
@@ -29,10 +30,15 @@ func setup(t *testing.T, objs ...runtime.Object) (*fake.Clientset, *Controller) 
 	t.Helper()
 	cs := fake.NewClientset(objs...)
 	f := informers.NewFactory(cs.Clientset, 0)
-	c := New(cs.Clientset, dynamic.New(cs.REST()), informers.Namespaces(f), Options{})
+	c := New(cs.Clientset, dynamic.New(cs.REST()), informers.Namespaces(f), Options{Discover: schemeDiscovery(cs)})
 	f.Start(t.Context())
 	f.WaitForCacheSync(t.Context())
 	return cs, c
+}
+
+// schemeDiscovery serves the fake clientset's scheme as discovery.
+func schemeDiscovery(cs *fake.Clientset) DiscoverFunc {
+	return func(context.Context) ([]Resource, error) { return SchemeResources(cs.REST().Scheme()), nil }
 }
 
 func TestEmptiesTheNamespaceThenRemovesTheKubernetesFinalizer(t *testing.T) {
@@ -44,9 +50,9 @@ func TestEmptiesTheNamespaceThenRemovesTheKubernetesFinalizer(t *testing.T) {
 		&corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "p", Namespace: "other"}},
 	)
 	ctx := t.Context()
-	remaining, err := c.sync(ctx, "demo")
-	if err != nil || remaining {
-		t.Fatalf("sync = %v, %v; want done", remaining, err)
+	after, err := c.sync(ctx, "demo")
+	if err != nil || after != 0 {
+		t.Fatalf("sync = %v, %v; want done", after, err)
 	}
 	for _, get := range []func() error{
 		func() error { _, err := cs.CoreV1().Pods("demo").Get(ctx, "p", metav1.GetOptions{}); return err },
@@ -81,9 +87,9 @@ func TestWaitsWhileContentRemains(t *testing.T) {
 		return true, &metav1.Status{Status: metav1.StatusSuccess}, nil
 	})
 	ctx := t.Context()
-	remaining, err := c.sync(ctx, "demo")
-	if err != nil || !remaining {
-		t.Fatalf("sync = %v, %v; want content remaining", remaining, err)
+	after, err := c.sync(ctx, "demo")
+	if err != nil || after <= 0 {
+		t.Fatalf("sync = %v, %v; want content remaining", after, err)
 	}
 	for _, a := range cs.Actions() {
 		if a.Subresource == "finalize" {

@@ -14,6 +14,7 @@ import (
 	"keel.dev/apimachinery/pkg/types"
 	"keel.dev/client/informers"
 
+	"keel.dev/keel/pkg/controller/internal/worker"
 	"keel.dev/keel/pkg/controller/ownerref"
 )
 
@@ -106,6 +107,10 @@ func (c *Controller) manageReplicas(ctx context.Context, key string, rs *appsv1.
 		for range n - created {
 			c.expectations.CreationObserved(key)
 		}
+		if worker.NamespaceTerminating(err) {
+			// The first refusal stopped the batches; nothing to report or retry.
+			return nil
+		}
 		return err
 	case diff > 0:
 		n := min(diff, c.burst)
@@ -175,26 +180,12 @@ func (c *Controller) createPod(ctx context.Context, rs *appsv1.ReplicaSet) error
 	created, err := c.cs.CoreV1().Pods(rs.Namespace).Create(ctx, pod, metav1.CreateOptions{})
 	if err != nil {
 		c.expectations.CreationObserved(key)
-		if apierrors.IsForbidden(err) && isNamespaceTerminating(err) {
-			return nil
+		if worker.NamespaceTerminating(err) {
+			return fmt.Errorf("create pod: %w", err) // stops the slow start, without an event
 		}
 		c.recorder.Eventf(c.src.eventObject(rs), corev1.EventTypeWarning, "FailedCreate", "Error creating: %v", err)
 		return fmt.Errorf("create pod: %w", err)
 	}
 	c.recorder.Eventf(c.src.eventObject(rs), corev1.EventTypeNormal, "SuccessfulCreate", "Created pod: %s", created.Name)
 	return nil
-}
-
-// isNamespaceTerminating reports the apiserver's refusal to create in a
-// namespace being deleted.
-func isNamespaceTerminating(err error) bool {
-	var se *apierrors.StatusError
-	if errors.As(err, &se) && se.ErrStatus.Details != nil {
-		for _, c := range se.ErrStatus.Details.Causes {
-			if c.Type == "NamespaceTerminating" {
-				return true
-			}
-		}
-	}
-	return false
 }

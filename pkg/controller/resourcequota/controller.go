@@ -9,7 +9,9 @@ import (
 	apierrors "keel.dev/apimachinery/pkg/api/errors"
 	metav1 "keel.dev/apimachinery/pkg/apis/meta/v1"
 	"keel.dev/apimachinery/pkg/labels"
+	"keel.dev/apimachinery/pkg/runtime/schema"
 	"keel.dev/client/clock"
+	"keel.dev/client/dynamic"
 	"keel.dev/client/informers"
 	"keel.dev/client/typed"
 	"keel.dev/client/workqueue"
@@ -28,13 +30,24 @@ type Options struct {
 	ResyncPeriod time.Duration
 	// Metrics observes the work queue (optional).
 	Metrics workqueue.Metrics
+	// CountResyncPeriod is how often quotas with "count/<resource>.<group>"
+	// names of resources without a cache here are recounted (default 30s).
+	CountResyncPeriod time.Duration
+	// Count counts objects for those names (default: lists through the
+	// client, one item per request).
+	Count CountFunc
 }
+
+// DefaultCountResyncPeriod is how often generic object counts are refreshed.
+const DefaultCountResyncPeriod = 30 * time.Second
 
 // Controller recomputes ResourceQuota status per namespace.
 type Controller struct {
 	client   *typed.Clientset
 	clock    clock.Clock
 	resync   time.Duration
+	recount  time.Duration
+	count    CountFunc
 	quotas   *informers.ResourceQuotaLister
 	pods     *informers.PodLister
 	services *informers.ServiceLister
@@ -63,6 +76,12 @@ func New(client *typed.Clientset, f *informers.Factory, opts Options) *Controlle
 	if opts.ResyncPeriod <= 0 {
 		opts.ResyncPeriod = DefaultResyncPeriod
 	}
+	if opts.CountResyncPeriod <= 0 {
+		opts.CountResyncPeriod = DefaultCountResyncPeriod
+	}
+	if opts.Count == nil {
+		opts.Count = dynamicCounter(dynamic.New(client.REST()), client.REST().Scheme())
+	}
 	var qo []workqueue.Option[string]
 	if opts.Metrics != nil {
 		qo = append(qo, workqueue.WithMetrics[string](opts.Metrics))
@@ -70,7 +89,7 @@ func New(client *typed.Clientset, f *informers.Factory, opts Options) *Controlle
 	rqInf, podInf, svcInf := informers.ResourceQuotas(f), informers.Pods(f), informers.Services(f)
 	cmInf, secInf, pvcInf, rcInf := informers.ConfigMaps(f), informers.Secrets(f), informers.PersistentVolumeClaims(f), informers.ReplicationControllers(f)
 	c := &Controller{
-		client: client, clock: opts.Clock, resync: opts.ResyncPeriod,
+		client: client, clock: opts.Clock, resync: opts.ResyncPeriod, recount: opts.CountResyncPeriod, count: opts.Count,
 		quotas: rqInf.Lister(), pods: podInf.Lister(), services: svcInf.Lister(),
 		cms: cmInf.Lister(), secrets: secInf.Lister(), pvcs: pvcInf.Lister(), rcs: rcInf.Lister(),
 		queue: workqueue.New[string](qo...),
@@ -90,32 +109,38 @@ func New(client *typed.Clientset, f *informers.Factory, opts Options) *Controlle
 // Run processes namespaces with workers goroutines until ctx is done, and
 // queues every quota's namespace each resync period.
 func (c *Controller) Run(ctx context.Context, workers int) error {
-	go c.resyncLoop(ctx)
+	go c.every(ctx, c.resync, func(*corev1.ResourceQuota) bool { return true })
+	go c.every(ctx, c.recount, func(q *corev1.ResourceQuota) bool {
+		return len(genericResources([]*corev1.ResourceQuota{q})) > 0
+	})
 	return worker.Run(ctx, "resourcequota", c.queue, c.synced, workers, c.sync)
 }
 
-// resyncLoop queues every quota's namespace each resync period until ctx ends.
-func (c *Controller) resyncLoop(ctx context.Context) {
+// every queues, each period until ctx ends, the namespaces of the quotas
+// that match selects.
+func (c *Controller) every(ctx context.Context, period time.Duration, match func(*corev1.ResourceQuota) bool) {
 	for {
-		t := c.clock.NewTimer(c.resync)
+		t := c.clock.NewTimer(period)
 		select {
 		case <-ctx.Done():
 			t.Stop()
 			return
 		case <-t.C():
-			c.enqueueAll()
+			c.enqueueAll(match)
 		}
 	}
 }
 
-// enqueueAll queues every namespace holding a quota.
-func (c *Controller) enqueueAll() {
+// enqueueAll queues every namespace holding a quota that match selects.
+func (c *Controller) enqueueAll(match func(*corev1.ResourceQuota) bool) {
 	qs, err := c.quotas.List(labels.Everything())
 	if err != nil {
 		return
 	}
 	for _, q := range qs {
-		c.queue.Add(q.Namespace)
+		if match(q) {
+			c.queue.Add(q.Namespace)
+		}
 	}
 }
 
@@ -130,6 +155,18 @@ func (c *Controller) sync(ctx context.Context, ns string) error {
 		return err
 	}
 	objs.ResourceQuotas = quotas
+	if grs := genericResources(quotas); len(grs) > 0 {
+		objs.Counts = map[schema.GroupResource]int{}
+		for _, gr := range grs {
+			n, ok, err := c.count(ctx, ns, gr)
+			if err != nil {
+				return err
+			}
+			if ok {
+				objs.Counts[gr] = n
+			}
+		}
+	}
 	for _, cached := range quotas {
 		hard := cached.Spec.Hard
 		used := QuotaUsage(cached, objs)

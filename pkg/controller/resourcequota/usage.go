@@ -5,6 +5,7 @@ import (
 
 	corev1 "keel.dev/api/core/v1"
 	"keel.dev/apimachinery/pkg/api/resource"
+	"keel.dev/apimachinery/pkg/runtime/schema"
 )
 
 // Objects is a snapshot of the namespace content usage is computed from.
@@ -16,6 +17,10 @@ type Objects struct {
 	PersistentVolumeClaims []*corev1.PersistentVolumeClaim
 	ReplicationControllers []*corev1.ReplicationController
 	ResourceQuotas         []*corev1.ResourceQuota
+	// Counts holds the object counts of other resources, for the
+	// "count/<resource>.<group>" names; a resource absent from the map is
+	// not measured.
+	Counts map[schema.GroupResource]int
 }
 
 // Usage returns status.used for the names in hard; names this controller
@@ -87,11 +92,88 @@ func measure(name corev1.ResourceName, pods []*corev1.Pod, o Objects) (resource.
 	case corev1.ResourceLimitsMemory:
 		return sumPods(pods, corev1.ResourceMemory, true), true
 	}
-	if strings.HasPrefix(string(name), "requests.") || strings.HasPrefix(string(name), "limits.") {
-		// Extended resources are not measured.
-		return resource.Quantity{}, false
+	if gr, ok := ParseCountName(name); ok {
+		n, measured := o.Counts[gr]
+		return count(n), measured
+	}
+	if class, what, ok := ParseClassName(name); ok {
+		return classUsage(o.PersistentVolumeClaims, class, what), true
+	}
+	if r, ok := strings.CutPrefix(string(name), "requests."); ok {
+		return sumPods(pods, corev1.ResourceName(r), false), true
+	}
+	if r, ok := strings.CutPrefix(string(name), "limits."); ok {
+		return sumPods(pods, corev1.ResourceName(r), true), true
+	}
+	if name == corev1.ResourceEphemeralStorage {
+		return sumPods(pods, name, false), true
 	}
 	return resource.Quantity{}, false
+}
+
+// ParseCountName returns the resource of an object-count name
+// ("count/deployments.apps", "count/events"); the core kinds measured
+// from typed objects ("count/pods") are handled before it is asked.
+func ParseCountName(name corev1.ResourceName) (schema.GroupResource, bool) {
+	rest, ok := strings.CutPrefix(string(name), "count/")
+	if !ok || rest == "" {
+		return schema.GroupResource{}, false
+	}
+	res, group, _ := strings.Cut(rest, ".")
+	if res == "" {
+		return schema.GroupResource{}, false
+	}
+	return schema.GroupResource{Group: group, Resource: res}, true
+}
+
+// storageClassInfix joins a StorageClass name and the measured quantity in
+// per-class claim quotas ("gold.storageclass.storage.k8s.io/requests.storage").
+const storageClassInfix = ".storageclass.storage.k8s.io/"
+
+// ParseClassName splits a per-StorageClass claim quota name into the class
+// and "requests.storage" or "persistentvolumeclaims".
+func ParseClassName(name corev1.ResourceName) (class string, what corev1.ResourceName, ok bool) {
+	class, rest, found := strings.Cut(string(name), storageClassInfix)
+	if !found || class == "" {
+		return "", "", false
+	}
+	switch w := corev1.ResourceName(rest); w {
+	case corev1.ResourceRequestsStorage, corev1.ResourcePersistentVolumeClaims:
+		return class, w, true
+	}
+	return "", "", false
+}
+
+// claimClass is the StorageClass a claim asks for ("" for none); the beta
+// annotation wins over the field, as the apiserver reads it.
+func claimClass(c *corev1.PersistentVolumeClaim) string {
+	if v, ok := c.Annotations[corev1.BetaStorageClassAnnotation]; ok {
+		return v
+	}
+	if c.Spec.StorageClassName != nil {
+		return *c.Spec.StorageClassName
+	}
+	return ""
+}
+
+// classUsage counts the claims of class (what = persistentvolumeclaims) or
+// adds up their storage requests (what = requests.storage).
+func classUsage(claims []*corev1.PersistentVolumeClaim, class string, what corev1.ResourceName) resource.Quantity {
+	n := 0
+	total := resource.Quantity{}
+	for _, c := range claims {
+		if claimClass(c) != class {
+			continue
+		}
+		n++
+		if q, ok := c.Spec.Resources.Requests[corev1.ResourceStorage]; ok {
+			total.Add(q)
+		}
+	}
+	if what == corev1.ResourcePersistentVolumeClaims {
+		return count(n)
+	}
+	return total
 }
 
 // activePods drops pods in a terminal phase.

@@ -37,6 +37,11 @@ func processNext[K comparable](ctx context.Context, name string, q *workqueue.Qu
 	}
 	defer q.Done(k)
 	if err := syncFn(ctx, k); err != nil {
+		if NamespaceTerminating(err) {
+			// Retrying cannot succeed; the namespace is going away.
+			q.Forget(k)
+			return true
+		}
 		slog.Default().Error("sync", "controller", name, "key", k, "err", err)
 		q.AddRateLimited(k)
 		return true
