@@ -158,7 +158,12 @@ func StartControllers(ctx context.Context, reg *Registry, c ControllerContext) e
 			continue
 		}
 		fn, _ := reg.Get(name)
-		started, err := fn(ctx, c)
+		cc, err := c.forController(name)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("start %s: %w", name, err))
+			continue
+		}
+		started, err := fn(ctx, cc)
 		switch {
 		case err != nil:
 			errs = append(errs, fmt.Errorf("start %s: %w", name, err))
@@ -170,6 +175,28 @@ func StartControllers(ctx context.Context, reg *Registry, c ControllerContext) e
 	}
 	c.Informers.Start(ctx)
 	return errors.Join(errs...)
+}
+
+// forController gives controller name clients of its own, as Kubernetes
+// does: each with its own --kube-api-qps/--kube-api-burst budget and a
+// user agent naming the controller, so that a busy controller (namespace
+// deletion, a large rollout) does not starve the others. Without a
+// RESTConfig (tests) the shared clients are kept. Informers and event
+// recorders stay shared.
+func (c ControllerContext) forController(name string) (ControllerContext, error) {
+	if c.RESTConfig == nil {
+		return c, nil
+	}
+	cfg := rest.CopyConfig(c.RESTConfig)
+	cfg.RateLimiter = nil
+	cfg.UserAgent = c.RESTConfig.UserAgent + "/" + name
+	cs, err := typed.NewForConfig(cfg)
+	if err != nil {
+		return c, fmt.Errorf("client for %s: %w", name, err)
+	}
+	c.Client = cs
+	c.Dynamic = dynamic.New(cs.REST())
+	return c, nil
 }
 
 // recorderCache returns one event recorder per component, shut down when
