@@ -10,12 +10,25 @@
 #   Bound wget with `timeout N wget ...` instead.
 # - The local cluster runs no cluster DNS: reach a Service by its ClusterIP
 #   (names in the pod's /etc/hosts resolve).
+# - `wget https://...`: busybox's built-in TLS client sends no
+#   signature_algorithms extension, and Go TLS servers since Go 1.25 (our
+#   apiserver and kubelet, like Kubernetes' own) reject such TLS 1.2 clients
+#   (RFC 9155): "TLS error from peer (alert code 40): handshake failure"; the
+#   server logs "tls: missing signature_algorithms from TLS 1.2 peer". On a
+#   host, the same busybox works because its wget runs the host's
+#   `openssl s_client` first and falls back to the built-in client only when
+#   there is none. So the image ships /bin/openssl, a small Go helper
+#   (hack/images/openssl) doing what wget asks of `openssl s_client`. It
+#   verifies against the system roots (none in the image): pass
+#   --no-check-certificate, or SSL_CERT_FILE=/var/run/secrets/kubernetes.io/serviceaccount/ca.crt
+#   for the apiserver. `ssl_client` run by hand still fails the same way.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=_output/images
 work=_output/images/work
 mkdir -p "$work"
 CGO_ENABLED=0 go build -trimpath -ldflags='-s -w' -o "$work/pause" ./hack/images/pause
+CGO_ENABLED=0 go build -trimpath -ldflags='-s -w' -o "$work/openssl" ./hack/images/openssl
 if [ ! -x "$work/busybox" ]; then
   ( cd "$work"
     if ! ls busybox-static_*.deb >/dev/null 2>&1; then
@@ -23,4 +36,4 @@ if [ ! -x "$work/busybox" ]; then
     fi
     rm -rf deb && dpkg-deb -x busybox-static_*.deb deb && cp deb/bin/busybox busybox )
 fi
-go run ./hack/tools/mkimage -out "$out" -pause "$work/pause" -busybox "$work/busybox"
+go run ./hack/tools/mkimage -out "$out" -pause "$work/pause" -busybox "$work/busybox" -openssl "$work/openssl"

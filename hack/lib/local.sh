@@ -134,6 +134,16 @@ local::unmount_volumes() {
   done
 }
 
+# local::remove_masquerade removes the kubelet's node-wide masquerade rule
+# for pod traffic (chain KUBELET-POD-MASQ and its POSTROUTING jump).
+local::remove_masquerade() {
+  command -v iptables >/dev/null || return 0
+  iptables -w -t nat -S KUBELET-POD-MASQ >/dev/null 2>&1 || return 0
+  while iptables -w -t nat -D POSTROUTING -m comment --comment "keel pod masquerade" -j KUBELET-POD-MASQ 2>/dev/null; do :; done
+  iptables -w -t nat -F KUBELET-POD-MASQ 2>/dev/null
+  iptables -w -t nat -X KUBELET-POD-MASQ 2>/dev/null || echo "could not remove the nat chain KUBELET-POD-MASQ"
+}
+
 # local::stop_cluster stops every recorded component in reverse start
 # order, removes the pods' sandboxes and containers through CRI, then stops
 # containerd when local-up.sh started it.
@@ -158,6 +168,7 @@ local::stop_cluster() {
     fi
   fi
   local::unmount_volumes
+  local::remove_masquerade
   local::stop containerd 20
   if [[ -n $endpoint && $endpoint == "$PRIVATE_CONTAINERD_SOCK" ]]; then
     # The private containerd's mounts (snapshots, shm) go with it.

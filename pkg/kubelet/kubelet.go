@@ -118,7 +118,7 @@ func New(cfg Config) (*Kubelet, error) {
 	k.cfg.Node.Pressure = k.pressure
 	k.status = nodestatus.New(k.cfg.Node)
 	if cfg.CNIConfDir != "" {
-		k.cni = &network.Writer{Dir: cfg.CNIConfDir}
+		k.cni = &network.Writer{Dir: cfg.CNIConfDir, Masq: &network.Masquerade{Run: network.IPTables}}
 	}
 	k.status.OnNode(k.nodeSeen)
 	return k, nil
@@ -142,8 +142,9 @@ func (k *Kubelet) nodeSeen(n *corev1.Node) {
 	if k.cni != nil {
 		wrote, err := k.cni.Ensure(cidr)
 		if err != nil {
-			k.log.Error("writing CNI config failed", "err", err)
-		} else if wrote {
+			k.log.Error("configuring pod networking failed", "err", err)
+		}
+		if wrote {
 			k.log.Info("wrote CNI config", "path", k.cni.Path(), "podCIDR", cidr)
 		}
 	}

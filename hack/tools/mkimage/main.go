@@ -1,9 +1,10 @@
 // Command mkimage builds Keel's local OCI images without a registry:
 //
-//	mkimage -out DIR -pause PAUSE_BINARY -busybox BUSYBOX_BINARY
+//	mkimage -out DIR -pause PAUSE_BINARY -busybox BUSYBOX_BINARY [-openssl HELPER]
 //
 // writes DIR/pause.tar (keel.local/pause:3) and DIR/busybox.tar
-// (keel.local/busybox:1.35, with a link per busybox applet in /bin).
+// (keel.local/busybox:1.35, with a link per busybox applet in /bin and,
+// with -openssl, the TLS helper of busybox's wget as /bin/openssl).
 package main
 
 import (
@@ -23,14 +24,15 @@ func main() {
 	out := flag.String("out", "_output/images", "directory for the image tarballs")
 	pause := flag.String("pause", "", "static pause binary")
 	busybox := flag.String("busybox", "", "static busybox binary (Debian's busybox-static)")
+	openssl := flag.String("openssl", "", "static TLS helper for busybox wget (hack/images/openssl), installed as /bin/openssl")
 	flag.Parse()
-	if err := run(*out, *pause, *busybox); err != nil {
+	if err := run(*out, *pause, *busybox, *openssl); err != nil {
 		fmt.Fprintln(os.Stderr, "mkimage:", err)
 		os.Exit(1)
 	}
 }
 
-func run(out, pause, busybox string) error {
+func run(out, pause, busybox, openssl string) error {
 	if pause == "" || busybox == "" {
 		return fmt.Errorf("-pause and -busybox are required")
 	}
@@ -63,6 +65,13 @@ func run(out, pause, busybox string) error {
 		{Path: "etc/group", Mode: 0o644, Data: []byte("root:x:0:\nnogroup:x:65534:\n")},
 		{Path: "root", Mode: fs.ModeDir | 0o700},
 		{Path: "var/www", Mode: fs.ModeDir | 0o755},
+	}
+	if openssl != "" {
+		helper, err := os.ReadFile(openssl)
+		if err != nil {
+			return err
+		}
+		files = append(files, ociimage.File{Path: "bin/openssl", Mode: 0o755, Data: helper})
 	}
 	for _, applet := range strings.Fields(string(bytes.TrimSpace(list))) {
 		if applet == "busybox" {

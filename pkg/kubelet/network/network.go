@@ -1,6 +1,7 @@
 // Package network writes the node's CNI configuration (bridge, host-local
-// IPAM over the node's podCIDR, portmap, loopback) once the node IPAM
-// controller has assigned spec.podCIDR; containerd's CRI plugin picks it up.
+// IPAM over the node's podCIDR, portmap) once the node IPAM controller has
+// assigned spec.podCIDR, and keeps the node's one masquerade rule for pod
+// traffic; containerd's CRI plugin picks the configuration up.
 package network
 
 import (
@@ -18,8 +19,11 @@ const ConfListName = "10-keel.conflist"
 // BridgeName is the Linux bridge pods attach to.
 const BridgeName = "keel0"
 
-// ConfList returns the CNI conflist JSON for podCIDR.
-func ConfList(podCIDR string) ([]byte, error) {
+// ConfList returns the CNI conflist JSON for podCIDR. The bridge plugin
+// masquerades pod traffic itself (a chain per pod) unless nodeMasq says the
+// node's Masquerade rule does it. There is no loopback plugin: the CRI
+// runtime brings each sandbox's lo up itself, so it would run twice.
+func ConfList(podCIDR string, nodeMasq bool) ([]byte, error) {
 	if _, _, err := net.ParseCIDR(podCIDR); err != nil {
 		return nil, fmt.Errorf("pod CIDR %q: %w", podCIDR, err)
 	}
@@ -31,7 +35,7 @@ func ConfList(podCIDR string) ([]byte, error) {
 				"type":        "bridge",
 				"bridge":      BridgeName,
 				"isGateway":   true,
-				"ipMasq":      true,
+				"ipMasq":      !nodeMasq,
 				"hairpinMode": true,
 				"ipam": map[string]any{
 					"type":   "host-local",
@@ -40,7 +44,6 @@ func ConfList(podCIDR string) ([]byte, error) {
 				},
 			},
 			map[string]any{"type": "portmap", "capabilities": map[string]bool{"portMappings": true}},
-			map[string]any{"type": "loopback"},
 		},
 	}
 	return json.MarshalIndent(conf, "", "  ")
@@ -50,6 +53,9 @@ func ConfList(podCIDR string) ([]byte, error) {
 // it only when the podCIDR changes.
 type Writer struct {
 	Dir string
+	// Masq, when set, installs the node masquerade rule so that the bridge
+	// plugin need not; when it fails the bridge plugin masquerades.
+	Masq *Masquerade
 
 	mu      sync.Mutex
 	written string
@@ -59,7 +65,8 @@ type Writer struct {
 func (w *Writer) Path() string { return filepath.Join(w.Dir, ConfListName) }
 
 // Ensure writes the conflist for podCIDR unless it is empty or already
-// written; it reports whether it wrote.
+// written; it reports whether it wrote. A failed masquerade rule is
+// returned as an error after a conflist that masquerades per pod is written.
 func (w *Writer) Ensure(podCIDR string) (bool, error) {
 	if podCIDR == "" {
 		return false, nil
@@ -69,13 +76,19 @@ func (w *Writer) Ensure(podCIDR string) (bool, error) {
 	if w.written == podCIDR {
 		return false, nil
 	}
-	data, err := ConfList(podCIDR)
+	var masqErr error
+	if w.Masq != nil {
+		if masqErr = w.Masq.Ensure(podCIDR); masqErr != nil {
+			masqErr = fmt.Errorf("node masquerade rule (the bridge plugin masquerades instead): %w", masqErr)
+		}
+	}
+	data, err := ConfList(podCIDR, w.Masq != nil && masqErr == nil)
 	if err != nil {
 		return false, err
 	}
 	if old, err := os.ReadFile(w.Path()); err == nil && string(old) == string(data) {
 		w.written = podCIDR
-		return false, nil
+		return false, masqErr
 	}
 	if err := os.MkdirAll(w.Dir, 0o755); err != nil {
 		return false, fmt.Errorf("cni conf dir: %w", err)
@@ -88,5 +101,5 @@ func (w *Writer) Ensure(podCIDR string) (bool, error) {
 		return false, fmt.Errorf("install cni conf: %w", err)
 	}
 	w.written = podCIDR
-	return true, nil
+	return true, masqErr
 }

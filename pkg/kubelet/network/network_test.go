@@ -7,22 +7,11 @@ import (
 )
 
 func TestConfListContent(t *testing.T) {
-	data, err := ConfList("10.244.3.0/24")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var conf struct {
-		CNIVersion string           `json:"cniVersion"`
-		Name       string           `json:"name"`
-		Plugins    []map[string]any `json:"plugins"`
-	}
-	if err := json.Unmarshal(data, &conf); err != nil {
-		t.Fatal(err)
-	}
-	if len(conf.Plugins) != 3 {
+	conf := parseConf(t, "10.244.3.0/24", false)
+	if len(conf.Plugins) != 2 {
 		t.Fatalf("plugins = %d", len(conf.Plugins))
 	}
-	bridge, portmap, lo := conf.Plugins[0], conf.Plugins[1], conf.Plugins[2]
+	bridge, portmap := conf.Plugins[0], conf.Plugins[1]
 	ipam := bridge["ipam"].(map[string]any)
 	subnet := ipam["ranges"].([]any)[0].([]any)[0].(map[string]any)["subnet"]
 	route := ipam["routes"].([]any)[0].(map[string]any)["dst"]
@@ -40,7 +29,7 @@ func TestConfListContent(t *testing.T) {
 		{"the default route goes through the bridge", route, "0.0.0.0/0"},
 		{"the second plugin is portmap", portmap["type"], "portmap"},
 		{"portmap takes port mappings", portmap["capabilities"].(map[string]any)["portMappings"], true},
-		{"the last plugin is loopback", lo["type"], "loopback"},
+		{"the bridge masquerades only without a node rule", parseConf(t, "10.244.3.0/24", true).Plugins[0]["ipMasq"], false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -78,11 +67,30 @@ func TestWriterWritesOncePerCIDR(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, _ := ConfList("10.244.9.0/24")
+	want, _ := ConfList("10.244.9.0/24", false)
 	if string(data) != string(want) {
 		t.Errorf("file holds %s", data)
 	}
 	if _, err := w.Ensure("not-a-cidr"); err == nil {
 		t.Error("an invalid podCIDR was accepted")
 	}
+}
+
+type conf struct {
+	CNIVersion string           `json:"cniVersion"`
+	Name       string           `json:"name"`
+	Plugins    []map[string]any `json:"plugins"`
+}
+
+func parseConf(t *testing.T, cidr string, nodeMasq bool) conf {
+	t.Helper()
+	data, err := ConfList(cidr, nodeMasq)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c conf
+	if err := json.Unmarshal(data, &c); err != nil {
+		t.Fatal(err)
+	}
+	return c
 }

@@ -39,6 +39,17 @@ type Config struct {
 	ImageBackoff *Backoff
 	// ResyncPeriod is how often a worker re-syncs without updates (1 s).
 	ResyncPeriod time.Duration
+	// VolumeResyncPeriod is how often a running pod's configMap, secret,
+	// downwardAPI and projected volume contents are refreshed (5 s).
+	VolumeResyncPeriod time.Duration
+	// MaxParallelStarts bounds how many pods create their sandbox and first
+	// containers at once (default 4; negative means no bound).
+	MaxParallelStarts int
+	// StartWait is how long a pod waits for one of those slots before going
+	// ahead anyway (default 10 s).
+	StartWait time.Duration
+
+	gate *startGate
 }
 
 func (c *Config) complete() {
@@ -68,5 +79,17 @@ func (c *Config) complete() {
 	}
 	if c.ResyncPeriod == 0 {
 		c.ResyncPeriod = time.Second
+	}
+	if c.VolumeResyncPeriod == 0 {
+		c.VolumeResyncPeriod = 5 * time.Second
+	}
+	if c.MaxParallelStarts == 0 {
+		c.MaxParallelStarts = 4
+	}
+	if c.StartWait == 0 {
+		c.StartWait = 10 * time.Second
+	}
+	if c.gate == nil && c.MaxParallelStarts > 0 {
+		c.gate = newStartGate(c.MaxParallelStarts, c.StartWait, c.Clock)
 	}
 }

@@ -50,6 +50,50 @@ func nanos(n int64) time.Time {
 	return time.Unix(0, n)
 }
 
+// statusCache keeps the last sandbox and container statuses a worker read,
+// so that an observation asks the runtime only about what its lists show
+// as changed: a status is reused while the listed state is the one it had.
+// Only the worker's goroutine uses it.
+type statusCache struct {
+	sandbox    *runtimeapi.PodSandboxStatus
+	containers map[string]*runtimeapi.ContainerStatus
+}
+
+// sandboxStatus returns the status of sb, from the cache when sb's listed
+// state is the cached one.
+func (w *Worker) sandboxStatus(ctx context.Context, sb *runtimeapi.PodSandbox) (*runtimeapi.PodSandboxStatus, error) {
+	if c := w.cache.sandbox; c != nil && c.Id == sb.Id && c.State == sb.State {
+		return c, nil
+	}
+	st, err := w.cfg.Runtime.PodSandboxStatus(ctx, &runtimeapi.PodSandboxStatusRequest{PodSandboxId: sb.Id})
+	if err != nil {
+		return nil, err
+	}
+	w.cache.sandbox = st.Status
+	return st.Status, nil
+}
+
+// containerStatuses returns the statuses of the listed containers, asking
+// the runtime only about those new or in another state than cached ones.
+func (w *Worker) containerStatuses(ctx context.Context, list []*runtimeapi.Container) []*runtimeapi.ContainerStatus {
+	old := w.cache.containers
+	w.cache.containers = make(map[string]*runtimeapi.ContainerStatus, len(list))
+	out := make([]*runtimeapi.ContainerStatus, 0, len(list))
+	for _, c := range list {
+		s := old[c.Id]
+		if s == nil || s.State != c.State || c.State == runtimeapi.ContainerState_CONTAINER_CREATED {
+			resp, err := w.cfg.Runtime.ContainerStatus(ctx, &runtimeapi.ContainerStatusRequest{ContainerId: c.Id})
+			if err != nil {
+				continue // removed meanwhile
+			}
+			s = resp.Status
+		}
+		w.cache.containers[c.Id] = s
+		out = append(out, s)
+	}
+	return out
+}
+
 func (w *Worker) observe(ctx context.Context) (*observed, error) {
 	rt := w.cfg.Runtime
 	uid := string(w.uid)
@@ -67,28 +111,27 @@ func (w *Worker) observe(ctx context.Context) (*observed, error) {
 		return a.CreatedAt > b.CreatedAt
 	})
 	if len(o.sandboxes) > 0 {
-		st, err := rt.PodSandboxStatus(ctx, &runtimeapi.PodSandboxStatusRequest{PodSandboxId: o.sandboxes[0].Id})
+		st, err := w.sandboxStatus(ctx, o.sandboxes[0])
 		if err != nil {
 			return nil, fmt.Errorf("sandbox status: %w", err)
 		}
-		o.sandbox = st.Status
+		o.sandbox = st
 	}
 	cs, err := rt.ListContainers(ctx, &runtimeapi.ListContainersRequest{Filter: &runtimeapi.ContainerFilter{LabelSelector: map[string]string{cri.LabelPodUID: uid}}})
 	if err != nil {
 		return nil, fmt.Errorf("list containers: %w", err)
 	}
+	sandboxOf := make(map[string]string, len(cs.Containers))
 	for _, c := range cs.Containers {
-		resp, err := rt.ContainerStatus(ctx, &runtimeapi.ContainerStatusRequest{ContainerId: c.Id})
-		if err != nil {
-			continue // removed meanwhile
-		}
-		s := resp.Status
+		sandboxOf[c.Id] = c.PodSandboxId
+	}
+	for _, s := range w.containerStatuses(ctx, cs.Containers) {
 		rc, _ := strconv.Atoi(s.Annotations[cri.AnnotationRestarts])
 		name := s.Labels[cri.LabelContainerName]
 		if name == "" {
 			name = s.Metadata.GetName()
 		}
-		o.sandboxOf[c.Id] = c.PodSandboxId
+		o.sandboxOf[s.Id] = sandboxOf[s.Id]
 		o.containers[name] = append(o.containers[name], status.Container{
 			ID: s.Id, Name: name, State: s.State, CreatedAt: nanos(s.CreatedAt), StartedAt: nanos(s.StartedAt),
 			FinishedAt: nanos(s.FinishedAt), ExitCode: s.ExitCode, Reason: s.Reason, Message: s.Message,

@@ -1,7 +1,8 @@
 package podworker
 
 import (
-	"slices"
+	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -28,7 +29,10 @@ func newScripted(e *env) *scriptedExec {
 		s.mu.Lock()
 		defer s.mu.Unlock()
 		s.count[cmd[0]]++
-		return "", "", s.codes[cmd[0]], nil
+		if code := s.codes[cmd[0]]; code != 0 {
+			return "out of " + cmd[0] + ";", " err of " + cmd[0], code, nil
+		}
+		return "", "", 0, nil
 	})
 	return s
 }
@@ -45,8 +49,34 @@ func (s *scriptedExec) calls(cmd string) int {
 	return s.count[cmd]
 }
 
+// fullEvents records events as "Type Reason Message".
+type fullEvents struct {
+	mu     sync.Mutex
+	events []string
+}
+
+func (r *fullEvents) Eventf(_ *corev1.Pod, typ, reason, f string, args ...any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.events = append(r.events, typ+" "+reason+" "+fmt.Sprintf(f, args...))
+}
+
+func (r *fullEvents) count(prefix string) int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	n := 0
+	for _, e := range r.events {
+		if strings.HasPrefix(e, prefix) {
+			n++
+		}
+	}
+	return n
+}
+
 func TestLivenessFailureRestartsAfterThreshold(t *testing.T) {
 	e := newEnv(t)
+	full := &fullEvents{}
+	e.cfg.Recorder = full
 	ex := newScripted(e)
 	ex.set("live", 1)
 	c := ctr("app")
@@ -69,13 +99,19 @@ func TestLivenessFailureRestartsAfterThreshold(t *testing.T) {
 	if s.RestartCount != 1 || s.State.Running == nil || s.LastTerminationState.Terminated == nil {
 		t.Errorf("status after liveness restart = %+v", s)
 	}
-	if !slices.Contains(e.events.events, "Unhealthy") {
-		t.Errorf("events = %v, want Unhealthy", e.events.events)
+	// one Unhealthy per failed run with the command's output, one Killing.
+	if n := full.count("Warning Unhealthy Liveness probe failed: out of live; err of live"); n != 3 {
+		t.Errorf("%d Unhealthy events, want 3: %q", n, full.events)
+	}
+	if n := full.count("Normal Killing "); n != 1 || full.count("Normal Killing Container app failed liveness probe, will be restarted") != 1 {
+		t.Errorf("Killing events: %q", full.events)
 	}
 }
 
 func TestReadinessTogglesReadyCondition(t *testing.T) {
 	e := newEnv(t)
+	full := &fullEvents{}
+	e.cfg.Recorder = full
 	ex := newScripted(e)
 	c := ctr("app")
 	c.ReadinessProbe = execProbe("ready", 1, 1, 2)
@@ -106,6 +142,9 @@ func TestReadinessTogglesReadyCondition(t *testing.T) {
 	}
 	if len(e.calls("StopContainer")) != 0 {
 		t.Errorf("readiness failure killed the container")
+	}
+	if n := full.count("Warning Unhealthy Readiness probe failed: out of ready; err of ready"); n != 2 || full.count("Normal Killing") != 0 {
+		t.Errorf("events after 2 readiness failures: %q", full.events)
 	}
 }
 

@@ -22,6 +22,7 @@ func (w *Worker) ensureSandbox(ctx context.Context, pod *corev1.Pod, obs *observ
 	if obs.ready() {
 		return obs.sandbox.Id, nil
 	}
+	w.acted.Add(1)
 	attempt := uint32(0)
 	if len(obs.sandboxes) > 0 {
 		attempt = obs.sandboxes[0].Metadata.GetAttempt() + 1
@@ -220,6 +221,7 @@ func (w *Worker) ensureImage(ctx context.Context, pod *corev1.Pod, c *corev1.Con
 		w.cfg.Recorder.Eventf(pod, EventNormal, "BackOff", "%s", msg)
 		return "", fmt.Errorf("%s", msg)
 	}
+	w.releaseStartSlot()
 	w.cfg.Recorder.Eventf(pod, EventNormal, "Pulling", "Pulling image %q", c.Image)
 	resp, err := w.cfg.Runtime.PullImage(ctx, &runtimeapi.PullImageRequest{Image: spec})
 	if err != nil {
@@ -236,6 +238,7 @@ func (w *Worker) ensureImage(ctx context.Context, pod *corev1.Pod, c *corev1.Con
 
 // startContainer pulls, creates and starts c, then runs its postStart hook.
 func (w *Worker) startContainer(ctx context.Context, pod *corev1.Pod, c *corev1.Container, attempt int32, sandboxID string, obs *observed, podIP string) error {
+	w.acted.Add(1)
 	imageRef, err := w.ensureImage(ctx, pod, c)
 	if err != nil {
 		return err
@@ -261,6 +264,7 @@ func (w *Worker) startContainer(ctx context.Context, pod *corev1.Pod, c *corev1.
 	}
 	w.cfg.Recorder.Eventf(pod, EventNormal, "Started", "Started container %s", c.Name)
 	if c.Lifecycle != nil && c.Lifecycle.PostStart != nil {
+		w.releaseStartSlot()
 		if err := w.hooks.Run(ctx, pod, c, created.ContainerId, podIP, c.Lifecycle.PostStart); err != nil {
 			w.cfg.Recorder.Eventf(pod, EventWarning, "FailedPostStartHook", "PostStartHook failed: %v", err)
 			_ = w.killContainer(ctx, pod, c, created.ContainerId, podIP, gracePeriod(pod))

@@ -19,15 +19,23 @@ const (
 
 // syncRunning advances a live pod: sandbox, probes, init containers, app containers.
 func (w *Worker) syncRunning(ctx context.Context, pod *corev1.Pod, obs *observed) error {
+	now := w.cfg.Clock.Now()
 	if !w.volumesDone && w.cfg.Volumes != nil {
 		if err := w.cfg.Volumes.SetUp(ctx, pod); err != nil {
 			w.cfg.Recorder.Eventf(pod, EventWarning, "FailedMount", "%v", err)
 			return fmt.Errorf("volumes: %w", err)
 		}
-		w.volumesDone = true
-	} else if w.cfg.Volumes != nil {
+		w.volumesDone, w.volumesAt = true, now
+	} else if w.cfg.Volumes != nil && now.Sub(w.volumesAt) >= w.cfg.VolumeResyncPeriod {
 		// resync configMap/secret/downwardAPI contents.
 		_ = w.cfg.Volumes.SetUp(ctx, pod)
+		w.volumesAt = now
+	}
+	if !obs.ready() {
+		// a new sandbox: hold a start slot until this pass has started the
+		// pod's first containers (image pulls and postStart hooks free it).
+		w.startSlot = w.cfg.gate.acquire(ctx)
+		defer w.releaseStartSlot()
 	}
 	sandboxID, err := w.ensureSandbox(ctx, pod, obs)
 	if err != nil {
@@ -131,18 +139,22 @@ func (w *Worker) runProbes(ctx context.Context, pod *corev1.Pod, obs *observed, 
 	})
 	w.probes.Forget(keep)
 	w.probes.Run(ctx, targets)
+	// every failed run is an Unhealthy event, as in Kubernetes (repeats
+	// are folded into one event's count by the recorder).
+	for _, f := range w.probes.TakeFailures() {
+		w.cfg.Recorder.Eventf(pod, EventWarning, "Unhealthy", "%s probe failed: %s", f.Kind, f.Output)
+	}
 	for _, t := range targets {
-		failed, kind, msg := w.probes.Failed(t.ID, t.Container)
+		failed, kind, _ := w.probes.Failed(t.ID, t.Container)
 		if !failed {
 			continue
 		}
-		w.cfg.Recorder.Eventf(pod, EventWarning, "Unhealthy", "%s probe failed: %s", kind, msg)
-		w.cfg.Recorder.Eventf(pod, EventNormal, "Killing", "Container %s failed %s probe, will be restarted", t.Container.Name, kindWord(kind))
 		grace := gracePeriod(pod)
 		if p := probeFor(t.Container, kind); p != nil && p.TerminationGracePeriodSeconds != nil {
 			grace = *p.TerminationGracePeriodSeconds
 		}
-		_ = w.killContainer(ctx, pod, t.Container, t.ID, podIP, grace)
+		why := fmt.Sprintf("Container %s failed %s probe, will be restarted", t.Container.Name, kindWord(kind))
+		_ = w.stopContainer(ctx, pod, t.Container, t.ID, podIP, grace, why)
 		if l := obs.latest(t.Container.Name); l != nil && l.ID == t.ID {
 			l.State = exited
 			l.ExitCode = 137
@@ -240,6 +252,12 @@ func (w *Worker) stopAll(ctx context.Context, pod *corev1.Pod, obs *observed, gr
 // killContainer runs the preStop hook and stops the container with what is
 // left of grace seconds (at least 2, like Kubernetes).
 func (w *Worker) killContainer(ctx context.Context, pod *corev1.Pod, c *corev1.Container, id, podIP string, grace int64) error {
+	return w.stopContainer(ctx, pod, c, id, podIP, grace, "Stopping container "+c.Name)
+}
+
+// stopContainer is killContainer with the message of its Killing event.
+func (w *Worker) stopContainer(ctx context.Context, pod *corev1.Pod, c *corev1.Container, id, podIP string, grace int64, why string) error {
+	w.acted.Add(1) // the pod's next observation must see the stop
 	start := w.cfg.Clock.Now()
 	if c.Lifecycle != nil && c.Lifecycle.PreStop != nil && grace > 0 {
 		hctx, cancel := context.WithTimeout(ctx, time.Duration(grace)*time.Second)
@@ -252,7 +270,7 @@ func (w *Worker) killContainer(ctx context.Context, pod *corev1.Pod, c *corev1.C
 	if grace < 2 {
 		grace = 2
 	}
-	w.cfg.Recorder.Eventf(pod, EventNormal, "Killing", "Stopping container %s", c.Name)
+	w.cfg.Recorder.Eventf(pod, EventNormal, "Killing", "%s", why)
 	if _, err := w.cfg.Runtime.StopContainer(ctx, &runtimeapi.StopContainerRequest{ContainerId: id, Timeout: grace}); err != nil {
 		return fmt.Errorf("stop container %s: %w", c.Name, err)
 	}

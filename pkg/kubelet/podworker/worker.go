@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	runtimeapi "k8s.io/cri-api/pkg/apis/runtime/v1"
@@ -37,6 +38,15 @@ type Worker struct {
 	failCond    *corev1.PodCondition // added to the status of a killed pod
 	kill        *KillRequest         // pending KillPod request
 	updates     chan struct{}
+	// acted counts the runtime changes (sandbox runs and stops, container
+	// starts and stops) the worker asked for; a sync pass that made none
+	// reuses its observation instead of asking the runtime again.
+	acted atomic.Uint64
+	cache statusCache
+	// startSlot frees the start slot the current sync pass holds (nil when none).
+	startSlot func()
+	// volumesAt is when the pod's volume contents were last refreshed.
+	volumesAt time.Time
 }
 
 // NewWorker returns a worker for pod; cfg is shared by all workers.
@@ -151,9 +161,12 @@ func (w *Worker) Sync(ctx context.Context) (corev1.PodStatus, error) {
 	}
 	var syncErr error
 	if !w.terminal {
+		before := w.acted.Load()
 		syncErr = w.syncRunning(ctx, pod, obs)
-		if obs, err = w.observe(ctx); err != nil {
-			return corev1.PodStatus{}, err
+		if w.acted.Load() != before {
+			if obs, err = w.observe(ctx); err != nil {
+				return corev1.PodStatus{}, err
+			}
 		}
 	}
 	st := w.compute(pod, obs)

@@ -5,6 +5,7 @@ package prober
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"strconv"
@@ -58,13 +59,27 @@ type state struct {
 	lastErr   string
 }
 
+// Failure is one failed probe run, reported once through TakeFailures.
+type Failure struct {
+	// ID is the container ID.
+	ID string
+	// Container is the container's name.
+	Container string
+	// Kind is the probe that failed.
+	Kind Kind
+	// Output is what the probe reported: the command's output for exec
+	// probes, the error for the others.
+	Output string
+}
+
 // Manager runs probes when they are due and remembers their results.
 type Manager struct {
 	Runtime runtimeapi.RuntimeServiceClient
 	Clock   clock.Clock
 
-	mu     sync.Mutex
-	states map[key]*state
+	mu       sync.Mutex
+	states   map[key]*state
+	failures []Failure
 }
 
 // NewManager returns a Manager that execs through rt.
@@ -158,6 +173,7 @@ func (m *Manager) runOne(ctx context.Context, t Target, k Kind) {
 		return
 	}
 	st.lastErr = err.Error()
+	m.failures = append(m.failures, Failure{ID: t.ID, Container: t.Container.Name, Kind: k, Output: st.lastErr})
 	st.successes = 0
 	st.failures++
 	if st.failures >= failureTh {
@@ -173,7 +189,8 @@ func (m *Manager) probe(ctx context.Context, t Target, p *corev1.Probe, timeout 
 			return err
 		}
 		if resp.ExitCode != 0 {
-			return fmt.Errorf("command %q exited with %d: %s", p.Exec.Command, resp.ExitCode, append(resp.Stdout, resp.Stderr...))
+			// like Kubernetes, the failure reads as the command's own output.
+			return errors.New(string(append(resp.Stdout, resp.Stderr...)))
 		}
 		return nil
 	case p.HTTPGet != nil:
@@ -258,6 +275,16 @@ func (m *Manager) Failed(id string, c *corev1.Container) (bool, Kind, string) {
 		}
 	}
 	return false, 0, ""
+}
+
+// TakeFailures returns the probe runs that failed since the last call, in
+// the order they finished, and forgets them.
+func (m *Manager) TakeFailures() []Failure {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := m.failures
+	m.failures = nil
+	return out
 }
 
 // Forget drops the results of containers not in keep.

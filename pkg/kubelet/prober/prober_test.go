@@ -109,6 +109,13 @@ func TestTCPAndGRPCLiveness(t *testing.T) {
 	if failed, kind, _ := m.Failed("g1", g); !failed || kind != Liveness {
 		t.Fatalf("grpc liveness against NOT_SERVING did not fail")
 	}
+	fs := m.TakeFailures()
+	if len(fs) != 1 || fs[0].ID != "g1" || fs[0].Container != "g" || fs[0].Kind != Liveness || fs[0].Output != `service unhealthy (responded with "NOT_SERVING")` {
+		t.Fatalf("failures = %+v, want the one NOT_SERVING run", fs)
+	}
+	if fs := m.TakeFailures(); len(fs) != 0 {
+		t.Fatalf("failures reported twice: %+v", fs)
+	}
 	hs.SetServingStatus(svc, healthpb.HealthCheckResponse_SERVING)
 	clk.Advance(time.Second)
 	m.Run(context.Background(), []Target{tg})

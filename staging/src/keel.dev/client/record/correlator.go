@@ -57,13 +57,16 @@ func (c *correlator) correlate(ev *corev1.Event) (res correlation, ok bool) {
 	now := c.clock.Now()
 
 	okey := objectKey(ev)
-	bucket := c.spam[okey]
+	// one bucket per object and event type, as in Kubernetes: a storm of
+	// warnings (a failing probe) does not silence the object's Normal events.
+	skey := okey + "\x00" + ev.Type
+	bucket := c.spam[skey]
 	if bucket == nil {
 		if len(c.spam) >= maxCacheEntries {
 			c.spam = map[string]*flowcontrol.TokenBucket{}
 		}
 		bucket = flowcontrol.NewTokenBucket(spamQPS, spamBurst, flowcontrol.WithClock(c.clock))
-		c.spam[okey] = bucket
+		c.spam[skey] = bucket
 	}
 	if !bucket.TryAccept() {
 		return res, false

@@ -2,7 +2,7 @@
 // with Kubernetes' aggregation: an identical event within the cache bumps
 // the stored event's count and lastTimestamp with a PATCH; more than ten
 // similar events (same object, type and reason, different messages) in ten
-// minutes are combined into one; and a per-object token bucket (burst 25,
-// one token per five minutes) drops event storms. Callers never block: the
-// queue is bounded and drops when full.
+// minutes are combined into one; and a token bucket per object and event
+// type (burst 25, one token per five minutes) drops event storms. Callers
+// never block: the queue is bounded and drops when full.
 package record

@@ -136,6 +136,12 @@ func TestSpamFilterLimitsEventsPerObject(t *testing.T) {
 	if n := len(events(t, cs)); n != 27 {
 		t.Errorf("another object was filtered too (%d events)", n)
 	}
+	// warnings have their own bucket: the Normal storm does not drop them.
+	r.Event(thePod, EventTypeWarning, "Unhealthy", "m")
+	r.Flush()
+	if n := len(events(t, cs)); n != 28 {
+		t.Errorf("a Warning was filtered by the Normal events' bucket (%d events)", n)
+	}
 }
 
 func TestEventfNeverBlocks(t *testing.T) {
