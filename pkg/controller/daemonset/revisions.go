@@ -2,11 +2,8 @@ package daemonset
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"hash/fnv"
 	"sort"
-	"strconv"
 
 	appsv1 "keel.dev/api/apps/v1"
 	corev1 "keel.dev/api/core/v1"
@@ -16,47 +13,15 @@ import (
 	"keel.dev/apimachinery/pkg/runtime"
 	"keel.dev/apimachinery/pkg/types"
 
+	"keel.dev/keel/pkg/controller/history"
 	"keel.dev/keel/pkg/controller/ownerref"
 )
-
-// hashAlphabet avoids vowels and look-alike characters, as Kubernetes' hashes do.
-const hashAlphabet = "bcdfghjklmnpqrstvwxz2456789"
-
-// templateHash names a pod template (and collision count).
-func templateHash(t *corev1.PodTemplateSpec, collisions *int32) string {
-	h := fnv.New32a()
-	b, _ := json.Marshal(t)
-	h.Write(b)
-	if collisions != nil {
-		h.Write([]byte(strconv.Itoa(int(*collisions))))
-	}
-	digits := strconv.FormatUint(uint64(h.Sum32()), 10)
-	out := make([]byte, len(digits))
-	for i := range digits {
-		out[i] = hashAlphabet[int(digits[i])%len(hashAlphabet)]
-	}
-	return string(out)
-}
-
-// revisionData is the template patch stored in a ControllerRevision.
-func revisionData(t *corev1.PodTemplateSpec) ([]byte, error) {
-	raw, err := json.Marshal(t)
-	if err != nil {
-		return nil, err
-	}
-	var m map[string]any
-	if err := json.Unmarshal(raw, &m); err != nil {
-		return nil, err
-	}
-	m["$patch"] = "replace"
-	return json.Marshal(map[string]any{"spec": map[string]any{"template": m}})
-}
 
 // ensureRevision returns the hash of the current template, creating its
 // ControllerRevision (or making it the newest) as needed, and prunes
 // history; owned are the revisions ds controls.
 func (c *Controller) ensureRevision(ctx context.Context, ds *appsv1.DaemonSet, owned []*appsv1.ControllerRevision, inUse map[string]bool) (string, error) {
-	hash := templateHash(&ds.Spec.Template, ds.Status.CollisionCount)
+	hash := history.TemplateHash(&ds.Spec.Template, ds.Status.CollisionCount)
 	name := ds.Name + "-" + hash
 	var maxRev int64
 	var cur *appsv1.ControllerRevision
@@ -68,7 +33,7 @@ func (c *Controller) ensureRevision(ctx context.Context, ds *appsv1.DaemonSet, o
 	}
 	switch {
 	case cur == nil:
-		data, err := revisionData(&ds.Spec.Template)
+		data, err := history.TemplatePatch(&ds.Spec.Template)
 		if err != nil {
 			return "", err
 		}

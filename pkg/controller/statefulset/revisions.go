@@ -4,9 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"hash/fnv"
 	"sort"
-	"strconv"
 
 	appsv1 "keel.dev/api/apps/v1"
 	corev1 "keel.dev/api/core/v1"
@@ -15,44 +13,15 @@ import (
 	"keel.dev/apimachinery/pkg/labels"
 	"keel.dev/apimachinery/pkg/runtime"
 
+	"keel.dev/keel/pkg/controller/history"
 	"keel.dev/keel/pkg/controller/ownerref"
 )
-
-const hashAlphabet = "bcdfghjklmnpqrstvwxz2456789"
-
-func templateHash(t *corev1.PodTemplateSpec, collisions *int32) string {
-	h := fnv.New32a()
-	b, _ := json.Marshal(t)
-	h.Write(b)
-	if collisions != nil {
-		h.Write([]byte(strconv.Itoa(int(*collisions))))
-	}
-	digits := strconv.FormatUint(uint64(h.Sum32()), 10)
-	out := make([]byte, len(digits))
-	for i := range digits {
-		out[i] = hashAlphabet[int(digits[i])%len(hashAlphabet)]
-	}
-	return string(out)
-}
 
 // revisionPatch is the shape of a StatefulSet ControllerRevision's data.
 type revisionPatch struct {
 	Spec struct {
 		Template corev1.PodTemplateSpec `json:"template"`
 	} `json:"spec"`
-}
-
-func revisionData(t *corev1.PodTemplateSpec) ([]byte, error) {
-	raw, err := json.Marshal(t)
-	if err != nil {
-		return nil, err
-	}
-	var m map[string]any
-	if err := json.Unmarshal(raw, &m); err != nil {
-		return nil, err
-	}
-	m["$patch"] = "replace"
-	return json.Marshal(map[string]any{"spec": map[string]any{"template": m}})
 }
 
 // revisions returns the set's revisions, oldest first.
@@ -73,7 +42,7 @@ func (c *Controller) revisionsOf(set *appsv1.StatefulSet) ([]*appsv1.ControllerR
 
 // ensureRevision returns the name of the revision of the current template.
 func (c *Controller) ensureRevision(ctx context.Context, set *appsv1.StatefulSet, revs []*appsv1.ControllerRevision) (string, error) {
-	name := set.Name + "-" + templateHash(&set.Spec.Template, set.Status.CollisionCount)
+	name := set.Name + "-" + history.TemplateHash(&set.Spec.Template, set.Status.CollisionCount)
 	var maxRev int64
 	var cur *appsv1.ControllerRevision
 	for _, r := range revs {
@@ -92,7 +61,7 @@ func (c *Controller) ensureRevision(ctx context.Context, set *appsv1.StatefulSet
 		}
 		return name, nil
 	}
-	data, err := revisionData(&set.Spec.Template)
+	data, err := history.TemplatePatch(&set.Spec.Template)
 	if err != nil {
 		return "", err
 	}
