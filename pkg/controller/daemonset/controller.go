@@ -2,8 +2,6 @@ package daemonset
 
 import (
 	"context"
-	"sync"
-	"time"
 
 	appsv1 "keel.dev/api/apps/v1"
 	corev1 "keel.dev/api/core/v1"
@@ -15,6 +13,7 @@ import (
 	"keel.dev/client/typed"
 	"keel.dev/client/workqueue"
 
+	"keel.dev/keel/pkg/controller/internal/expectations"
 	"keel.dev/keel/pkg/controller/internal/worker"
 	"keel.dev/keel/pkg/controller/ownerref"
 )
@@ -41,13 +40,7 @@ type Controller struct {
 	clock     clock.Clock
 	recorder  record.EventRecorder
 
-	mu  sync.Mutex
-	exp map[string]*expectation
-}
-
-type expectation struct {
-	adds, dels int
-	at         time.Time
+	exp *expectations.Counts
 }
 
 // New wires the controller to the shared informers of f.
@@ -68,7 +61,7 @@ func New(client *typed.Clientset, f *informers.Factory, opts Options) *Controlle
 	revInf := informers.ControllerRevisions(f)
 	c := &Controller{
 		client: client, sets: dsInf.Lister(), pods: podInf.Lister(), nodes: nodeInf.Lister(), revisions: revInf.Lister(),
-		queue: workqueue.New[string](qo...), clock: opts.Clock, recorder: opts.Recorder, exp: map[string]*expectation{},
+		queue: workqueue.New[string](qo...), clock: opts.Clock, recorder: opts.Recorder, exp: expectations.New(opts.Clock, 0),
 	}
 	enqueueAll := func() {
 		sets, _ := c.sets.List(labels.Everything())
@@ -80,12 +73,12 @@ func New(client *typed.Clientset, f *informers.Factory, opts Options) *Controlle
 		dsInf.AddEventHandler(informers.HandlerFuncs[*appsv1.DaemonSet]{
 			AddFunc:    func(ds *appsv1.DaemonSet, _ bool) { c.queue.Add(ds.Namespace + "/" + ds.Name) },
 			UpdateFunc: func(_, ds *appsv1.DaemonSet) { c.queue.Add(ds.Namespace + "/" + ds.Name) },
-			DeleteFunc: func(ds *appsv1.DaemonSet) { c.forget(ds.Namespace + "/" + ds.Name) },
+			DeleteFunc: func(ds *appsv1.DaemonSet) { c.exp.Forget(ds.Namespace + "/" + ds.Name) },
 		}),
 		podInf.AddEventHandler(informers.HandlerFuncs[*corev1.Pod]{
 			AddFunc: func(p *corev1.Pod, _ bool) {
 				if k, ok := ownerKey(p); ok {
-					c.observe(k, -1, 0)
+					c.exp.Observe(k, -1, 0)
 					c.queue.Add(k)
 					return
 				}
@@ -99,7 +92,7 @@ func New(client *typed.Clientset, f *informers.Factory, opts Options) *Controlle
 				}
 				if k, ok := ownerKey(p); ok {
 					if old.DeletionTimestamp == nil && p.DeletionTimestamp != nil {
-						c.observe(k, 0, -1)
+						c.exp.Observe(k, 0, -1)
 					}
 					c.queue.Add(k)
 					return
@@ -109,7 +102,7 @@ func New(client *typed.Clientset, f *informers.Factory, opts Options) *Controlle
 			DeleteFunc: func(p *corev1.Pod) {
 				if k, ok := ownerKey(p); ok {
 					if p.DeletionTimestamp == nil {
-						c.observe(k, 0, -1)
+						c.exp.Observe(k, 0, -1)
 					}
 					c.queue.Add(k)
 				}
@@ -151,34 +144,6 @@ func ownerKey(p *corev1.Pod) (string, bool) {
 		return "", false
 	}
 	return p.Namespace + "/" + ref.Name, true
-}
-
-func (c *Controller) expect(key string, adds, dels int) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.exp[key] = &expectation{adds: adds, dels: dels, at: c.clock.Now()}
-}
-
-func (c *Controller) observe(key string, adds, dels int) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if e := c.exp[key]; e != nil {
-		e.adds += adds
-		e.dels += dels
-	}
-}
-
-func (c *Controller) satisfied(key string) bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	e := c.exp[key]
-	return e == nil || (e.adds <= 0 && e.dels <= 0) || c.clock.Since(e.at) > 5*time.Minute
-}
-
-func (c *Controller) forget(key string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	delete(c.exp, key)
 }
 
 // Run processes DaemonSets with workers goroutines until ctx is done.

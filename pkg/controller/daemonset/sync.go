@@ -31,7 +31,7 @@ func (c *Controller) sync(ctx context.Context, key string) error {
 	ns, name, _ := strings.Cut(key, "/")
 	cached, err := c.sets.Get(ns, name)
 	if apierrors.IsNotFound(err) {
-		c.forget(key)
+		c.exp.Forget(key)
 		return nil
 	}
 	if err != nil {
@@ -106,7 +106,7 @@ func (c *Controller) sync(ctx context.Context, key string) error {
 		}
 	}
 	var errs []error
-	if c.satisfied(key) {
+	if c.exp.Satisfied(key) {
 		if len(toCreate) == 0 && len(toDelete) == 0 && ds.Spec.UpdateStrategy.Type != appsv1.OnDeleteDaemonSetStrategyType {
 			toCreate, toDelete = c.rollingUpdate(ds, hash, sortedStates(states), now)
 		}
@@ -226,12 +226,12 @@ func (c *Controller) apply(ctx context.Context, key string, ds *appsv1.DaemonSet
 	if len(create) == 0 && len(del) == 0 {
 		return nil
 	}
-	c.expect(key, len(create), len(del))
+	c.exp.Expect(key, len(create), len(del))
 	var errs []error
 	for _, p := range del {
 		err := c.client.CoreV1().Pods(p.Namespace).Delete(ctx, p.Name, metav1.DeleteOptions{})
 		if err != nil {
-			c.observe(key, 0, -1)
+			c.exp.Observe(key, 0, -1)
 			if !apierrors.IsNotFound(err) {
 				errs = append(errs, fmt.Errorf("delete daemon pod %s/%s: %w", p.Namespace, p.Name, err))
 			}
@@ -240,7 +240,7 @@ func (c *Controller) apply(ctx context.Context, key string, ds *appsv1.DaemonSet
 	for _, node := range create {
 		p, err := c.client.CoreV1().Pods(ds.Namespace).Create(ctx, newPod(ds, hash, node), metav1.CreateOptions{})
 		if err != nil {
-			c.observe(key, -1, 0)
+			c.exp.Observe(key, -1, 0)
 			errs = append(errs, fmt.Errorf("create daemon pod for node %q: %w", node, err))
 			continue
 		}

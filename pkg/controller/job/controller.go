@@ -2,8 +2,6 @@ package job
 
 import (
 	"context"
-	"sync"
-	"time"
 
 	batchv1 "keel.dev/api/batch/v1"
 	corev1 "keel.dev/api/core/v1"
@@ -15,6 +13,7 @@ import (
 	"keel.dev/client/typed"
 	"keel.dev/client/workqueue"
 
+	"keel.dev/keel/pkg/controller/internal/expectations"
 	"keel.dev/keel/pkg/controller/internal/worker"
 	"keel.dev/keel/pkg/controller/ownerref"
 )
@@ -39,17 +38,8 @@ type Controller struct {
 	clock    clock.Clock
 	recorder record.EventRecorder
 
-	mu  sync.Mutex
-	exp map[string]*expectation
+	exp *expectations.Counts
 }
-
-// expectation counts pod creations and deletions not yet seen in the cache.
-type expectation struct {
-	adds, dels int
-	at         time.Time
-}
-
-const expectationTimeout = 5 * time.Minute
 
 // New wires the controller to the shared informers of f.
 func New(client *typed.Clientset, f *informers.Factory, opts Options) *Controller {
@@ -68,21 +58,21 @@ func New(client *typed.Clientset, f *informers.Factory, opts Options) *Controlle
 	c := &Controller{
 		client: client, jobs: jobInf.Lister(), pods: podInf.Lister(),
 		queue: workqueue.New[string](qo...), clock: opts.Clock, recorder: opts.Recorder,
-		exp: map[string]*expectation{},
+		exp: expectations.New(opts.Clock, 0),
 	}
 	c.synced = []informers.Syncer{
 		jobInf.AddEventHandler(informers.HandlerFuncs[*batchv1.Job]{
 			AddFunc:    func(j *batchv1.Job, _ bool) { c.queue.Add(j.Namespace + "/" + j.Name) },
 			UpdateFunc: func(_, j *batchv1.Job) { c.queue.Add(j.Namespace + "/" + j.Name) },
 			DeleteFunc: func(j *batchv1.Job) {
-				c.forgetExpectations(j.Namespace + "/" + j.Name)
+				c.exp.Forget(j.Namespace + "/" + j.Name)
 				c.queue.Add(j.Namespace + "/" + j.Name)
 			},
 		}),
 		podInf.AddEventHandler(informers.HandlerFuncs[*corev1.Pod]{
 			AddFunc: func(p *corev1.Pod, _ bool) {
 				if k, ok := ownerKey(p); ok {
-					c.observe(k, -1, 0)
+					c.exp.Observe(k, -1, 0)
 					c.queue.Add(k)
 					return
 				}
@@ -96,7 +86,7 @@ func New(client *typed.Clientset, f *informers.Factory, opts Options) *Controlle
 				}
 				if k, ok := ownerKey(p); ok {
 					if old.DeletionTimestamp == nil && p.DeletionTimestamp != nil {
-						c.observe(k, 0, -1)
+						c.exp.Observe(k, 0, -1)
 					}
 					c.queue.Add(k)
 					return
@@ -106,7 +96,7 @@ func New(client *typed.Clientset, f *informers.Factory, opts Options) *Controlle
 			DeleteFunc: func(p *corev1.Pod) {
 				if k, ok := ownerKey(p); ok {
 					if p.DeletionTimestamp == nil {
-						c.observe(k, 0, -1)
+						c.exp.Observe(k, 0, -1)
 					}
 					c.queue.Add(k)
 				}
@@ -139,35 +129,6 @@ func ownerKey(p *corev1.Pod) (string, bool) {
 		return "", false
 	}
 	return p.Namespace + "/" + ref.Name, true
-}
-
-func (c *Controller) expect(key string, adds, dels int) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.exp[key] = &expectation{adds: adds, dels: dels, at: c.clock.Now()}
-}
-
-func (c *Controller) observe(key string, adds, dels int) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if e := c.exp[key]; e != nil {
-		e.adds += adds
-		e.dels += dels
-	}
-}
-
-// satisfied reports whether the cache has seen every write of the last sync.
-func (c *Controller) satisfied(key string) bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	e := c.exp[key]
-	return e == nil || (e.adds <= 0 && e.dels <= 0) || c.clock.Since(e.at) > expectationTimeout
-}
-
-func (c *Controller) forgetExpectations(key string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	delete(c.exp, key)
 }
 
 // Run processes Jobs with workers goroutines until ctx is done.

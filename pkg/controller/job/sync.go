@@ -39,13 +39,13 @@ func (c *Controller) sync(ctx context.Context, key string) error {
 	ns, name, _ := strings.Cut(key, "/")
 	cached, err := c.jobs.Get(ns, name)
 	if apierrors.IsNotFound(err) {
-		c.forgetExpectations(key)
+		c.exp.Forget(key)
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	if !c.satisfied(key) {
+	if !c.exp.Satisfied(key) {
 		return nil
 	}
 	job := cached.DeepCopy()
@@ -414,11 +414,11 @@ func (c *Controller) manage(ctx context.Context, key string, job *batchv1.Job, p
 	if len(toCreate) == 0 && len(toDelete) == 0 {
 		return active, nil
 	}
-	c.expect(key, len(toCreate), len(toDelete))
+	c.exp.Expect(key, len(toCreate), len(toDelete))
 	var errs []error
 	for _, p := range toDelete {
 		if err := c.deletePod(ctx, p); err != nil {
-			c.observe(key, 0, -1)
+			c.exp.Observe(key, 0, -1)
 			errs = append(errs, err)
 		}
 	}
@@ -430,7 +430,7 @@ func (c *Controller) manage(ctx context.Context, key string, job *batchv1.Job, p
 		}
 		p, err := c.client.CoreV1().Pods(job.Namespace).Create(ctx, pod, metav1.CreateOptions{})
 		if err != nil {
-			c.observe(key, -1, 0)
+			c.exp.Observe(key, -1, 0)
 			errs = append(errs, fmt.Errorf("create pod of job %s: %w", key, err))
 			continue
 		}
