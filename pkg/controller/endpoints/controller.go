@@ -2,9 +2,6 @@ package endpoints
 
 import (
 	"context"
-	"fmt"
-	"log/slog"
-	"sync"
 
 	corev1 "keel.dev/api/core/v1"
 	"keel.dev/apimachinery/pkg/labels"
@@ -87,40 +84,10 @@ func (c *Controller) enqueueForPod(p, old *corev1.Pod) {
 
 // Run processes Services with workers goroutines until ctx is done.
 func (c *Controller) Run(ctx context.Context, workers int) error {
-	defer c.queue.ShutDown()
-	if !informers.WaitForCacheSync(ctx, c.synced...) {
-		return fmt.Errorf("endpoints: wait for caches: %w", ctx.Err())
-	}
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for c.processNext(ctx) {
-			}
-		}()
-	}
-	<-ctx.Done()
-	c.queue.ShutDown()
-	wg.Wait()
-	return nil
+	return worker.Run(ctx, "endpoints", c.queue, c.synced, workers, c.sync)
 }
 
+// processNext syncs one queued Service.
 func (c *Controller) processNext(ctx context.Context) bool {
-	k, shutdown := c.queue.Get()
-	if shutdown {
-		return false
-	}
-	defer c.queue.Done(k)
-	if err := c.sync(ctx, k); err != nil {
-		if worker.NamespaceTerminating(err) {
-			c.queue.Forget(k) // the namespace is going away
-			return true
-		}
-		slog.Default().Error("sync endpoints", "controller", "endpoints", "service", k, "err", err)
-		c.queue.AddRateLimited(k)
-		return true
-	}
-	c.queue.Forget(k)
-	return true
+	return worker.ProcessNext(ctx, "endpoints", c.queue, c.sync)
 }

@@ -63,7 +63,7 @@ func TestProcessNextDropsKeysRefusedByATerminatingNamespace(t *testing.T) {
 			q := workqueue.New[string]()
 			defer q.ShutDown()
 			q.Add("demo/web")
-			processNext(context.Background(), "test", q, func(context.Context, string) error { return tt.err })
+			ProcessNext(context.Background(), "test", q, func(context.Context, string) error { return tt.err })
 			if got := q.NumRequeues("demo/web"); got != tt.requeues {
 				t.Errorf("requeues = %d, want %d", got, tt.requeues)
 			}

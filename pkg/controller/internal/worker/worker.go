@@ -20,7 +20,7 @@ func Run[K comparable](ctx context.Context, name string, q *workqueue.Queue[K], 
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Go(func() {
-			for processNext(ctx, name, q, syncFn) {
+			for ProcessNext(ctx, name, q, syncFn) {
 			}
 		})
 	}
@@ -30,7 +30,10 @@ func Run[K comparable](ctx context.Context, name string, q *workqueue.Queue[K], 
 	return nil
 }
 
-func processNext[K comparable](ctx context.Context, name string, q *workqueue.Queue[K], syncFn func(context.Context, K) error) bool {
+// ProcessNext takes one key off q and syncs it: a failure is logged and
+// retried with backoff, except one caused by a terminating namespace. It
+// returns false once q is shut down.
+func ProcessNext[K comparable](ctx context.Context, name string, q *workqueue.Queue[K], syncFn func(context.Context, K) error) bool {
 	k, shutdown := q.Get()
 	if shutdown {
 		return false
