@@ -73,6 +73,7 @@ missing=()
 need() { command -v "$1" >/dev/null 2>&1 || [[ -e $1 ]] || missing+=("$2"); }
 need containerd containerd
 need runc runc
+need crun crun
 need ctr containerd
 need "$CNI_BIN_DIR/bridge" containernetworking-plugins
 need iptables iptables

@@ -17,6 +17,7 @@ import (
 	"keel.dev/client/typed"
 	"keel.dev/keel/pkg/kubelet/cri"
 	"keel.dev/keel/pkg/kubelet/eviction"
+	"keel.dev/keel/pkg/kubelet/images"
 	"keel.dev/keel/pkg/kubelet/network"
 	"keel.dev/keel/pkg/kubelet/nodestatus"
 	"keel.dev/keel/pkg/kubelet/podworker"
@@ -62,6 +63,9 @@ type Config struct {
 	// Eviction is the node-pressure eviction policy (thresholds, periods);
 	// nil runs no eviction manager.
 	Eviction *eviction.Config
+	// ImageGC is the image garbage collection policy (Runtime, Recorder
+	// and Logger are filled in); nil removes no images.
+	ImageGC *images.Config
 	// PodManifestPath is the static pod manifest directory ("" disables
 	// static pods); StaticPodCheckPeriod is how often its listing is
 	// checked for changes (1 s).
@@ -75,7 +79,10 @@ type Config struct {
 	ContainerLogMaxSize     int64
 	ContainerLogMaxFiles    int
 	ContainerLogCheckPeriod time.Duration
-	Logger                  *slog.Logger
+	// MaxParallelPodStarts bounds how many pods create their sandbox and
+	// first containers at once (0: 4, negative: no bound).
+	MaxParallelPodStarts int
+	Logger               *slog.Logger
 }
 
 // Kubelet runs the pods bound to one node.
@@ -191,6 +198,8 @@ func (k *Kubelet) Run(ctx context.Context) error {
 		MemoryCapacity:  mem.Value(),
 		ClusterDNS:      k.cfg.ClusterDNS,
 		ClusterDomain:   k.cfg.ClusterDomain,
+
+		MaxParallelStarts: k.cfg.MaxParallelPodStarts,
 	})
 	// static pods run before (and without) the apiserver.
 	k.startStaticPods(ctx)
@@ -237,6 +246,7 @@ func (k *Kubelet) Run(ctx context.Context) error {
 		k.status.Run(ctx)
 	}()
 
+	k.startImageGC(ctx, recorder, node)
 	k.startEviction(ctx, recorder, node)
 	k.factory.Start(ctx)
 	if !k.factory.WaitForCacheSync(ctx) {
@@ -260,6 +270,27 @@ func (k *Kubelet) Run(ctx context.Context) error {
 	k.factory.Shutdown()
 	<-statusDone
 	return nil
+}
+
+// startImageGC runs the image garbage collector over the CRI and lets the
+// eviction manager call it under disk pressure before evicting pods.
+func (k *Kubelet) startImageGC(ctx context.Context, recorder record.EventRecorder, node *corev1.Node) {
+	if k.cfg.ImageGC == nil {
+		return
+	}
+	cfg := *k.cfg.ImageGC
+	cfg.Runtime, cfg.Recorder, cfg.Logger = k.cfg.Runtime, evictionRecorder{r: recorder, node: node}, k.log
+	gc, err := images.New(cfg)
+	if err != nil {
+		k.log.Error("image garbage collection not started", "err", err)
+		return
+	}
+	if k.cfg.Eviction != nil && k.cfg.Eviction.Images == nil {
+		ev := *k.cfg.Eviction
+		ev.Images = gc
+		k.cfg.Eviction = &ev
+	}
+	go gc.Run(ctx)
 }
 
 // prepare copies a cached pod for the worker, simplifying probes when asked.

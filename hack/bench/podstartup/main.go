@@ -34,11 +34,12 @@ func main() {
 	timeout := flag.Duration("timeout", 5*time.Minute, "bound on the whole run (cluster start included)")
 	startCluster := flag.Bool("start-cluster", true, "start a temporary local cluster when -kubeconfig reaches none")
 	keep := flag.Bool("keep", false, "keep the namespace (and the temporary cluster's directory)")
+	hostNetwork := flag.Bool("host-network", false, "run the pods in the node's network namespace (no CNI), to tell the network's share of the latency")
 	flag.Parse()
 
 	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
 	defer cancel()
-	if err := run(ctx, options{kubeconfig: *kubeconfig, pods: *pods, image: *image, startCluster: *startCluster, keep: *keep}); err != nil {
+	if err := run(ctx, options{kubeconfig: *kubeconfig, pods: *pods, image: *image, startCluster: *startCluster, keep: *keep, hostNetwork: *hostNetwork}); err != nil {
 		fmt.Fprintf(os.Stderr, "podstartup: %v\n", err)
 		os.Exit(1)
 	}
@@ -50,6 +51,7 @@ type options struct {
 	image        string
 	startCluster bool
 	keep         bool
+	hostNetwork  bool
 }
 
 func run(ctx context.Context, o options) (err error) {

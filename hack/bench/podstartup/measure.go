@@ -68,7 +68,7 @@ func measure(ctx context.Context, cs *typed.Clientset, o options) (*result, erro
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			pod := benchPod(ns, name, o.image)
+			pod := benchPod(ns, name, o.image, o.hostNetwork)
 			mu.Lock()
 			res.times[name].sent = time.Now()
 			mu.Unlock()
@@ -133,12 +133,13 @@ func watchReady(ctx context.Context, wi watch.Interface, res *result, mu *sync.M
 	return nil
 }
 
-func benchPod(ns, name, image string) *corev1.Pod {
+func benchPod(ns, name, image string, hostNetwork bool) *corev1.Pod {
 	grace := int64(0)
 	return &corev1.Pod{
 		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns, Labels: map[string]string{"app": "podstartup"}},
 		Spec: corev1.PodSpec{
 			TerminationGracePeriodSeconds: &grace,
+			HostNetwork:                   hostNetwork,
 			Containers: []corev1.Container{{
 				Name: "sleep", Image: image, Command: []string{"sleep", "3600"}, ImagePullPolicy: corev1.PullIfNotPresent,
 			}},

@@ -66,7 +66,7 @@ func Run(ctx context.Context, o *Options, log *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("kubeconfig: %w", err)
 	}
-	restCfg.QPS, restCfg.Burst = o.KubeAPIQPS, o.KubeAPIBurst
+	restCfg.QPS, restCfg.Burst, restCfg.ContentType = o.KubeAPIQPS, o.KubeAPIBurst, o.KubeAPIContentType
 	machine, err := nodestatus.ReadMachine(o.RootDir)
 	if err != nil {
 		return err
@@ -148,6 +148,10 @@ func Config(ctx context.Context, o *Options, cs *typed.Clientset, machine nodest
 	if err != nil {
 		return kubelet.Config{}, nil, err
 	}
+	imageGC, err := o.ImageGCConfig()
+	if err != nil {
+		return kubelet.Config{}, nil, err
+	}
 	// The fake runtime's socket URL needs an absolute path.
 	if abs, err := filepath.Abs(rootDir); err == nil {
 		rootDir = abs
@@ -163,8 +167,10 @@ func Config(ctx context.Context, o *Options, cs *typed.Clientset, machine nodest
 		ClusterDomain:        o.ClusterDomain,
 		CNIConfDir:           o.CNIConfDir,
 		Eviction:             evictionCfg,
+		ImageGC:              imageGC,
 		PodManifestPath:      o.PodManifestPath,
 		FileCheckFrequency:   o.FileCheckFrequency,
+		MaxParallelPodStarts: o.MaxParallelPodStarts,
 		ContainerLogMaxSize:  logMax,
 		ContainerLogMaxFiles: o.ContainerLogMaxFiles,
 		Logger:               log,
@@ -206,6 +212,7 @@ func Config(ctx context.Context, o *Options, cs *typed.Clientset, machine nodest
 		cfg.CNIConfDir = ""
 		cfg.PodLogsDir = filepath.Join(rootDir, "pod-logs")
 		cfg.ContainerLogMaxSize = -1 // the fake runtime writes no logs to rotate
+		cfg.ImageGC = nil            // its images take no disk; the host's usage must not remove them
 		return cfg, rt.Close, nil
 	}
 	client, err := cri.Dial(ctx, o.RuntimeEndpoint)

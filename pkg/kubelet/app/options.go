@@ -11,8 +11,10 @@ import (
 
 	corev1 "keel.dev/api/core/v1"
 	"keel.dev/apimachinery/pkg/api/resource"
+	"keel.dev/apimachinery/pkg/runtime"
 	"keel.dev/keel/pkg/kubelet/cri"
 	"keel.dev/keel/pkg/kubelet/eviction"
+	"keel.dev/keel/pkg/kubelet/images"
 	"keel.dev/keel/pkg/kubelet/nodestatus"
 )
 
@@ -62,11 +64,21 @@ type Options struct {
 	// KubeAPIQPS and KubeAPIBurst limit the kubelet's API requests.
 	KubeAPIQPS   float32
 	KubeAPIBurst int
+	// KubeAPIContentType is the media type the kubelet asks the apiserver
+	// for (protobuf by default, as in Kubernetes).
+	KubeAPIContentType string
 	// Static pods and container logs (Kubernetes' flag names and defaults).
 	PodManifestPath      string
 	FileCheckFrequency   time.Duration
 	ContainerLogMaxSize  string
 	ContainerLogMaxFiles int
+	// MaxParallelPodStarts bounds concurrent pod starts (Keel's own flag).
+	MaxParallelPodStarts int
+	// Image garbage collection (Kubernetes' names and defaults).
+	ImageGCHighThreshold    int
+	ImageGCLowThreshold     int
+	MinimumImageTTLDuration time.Duration
+	ImageMaximumGCAge       time.Duration
 }
 
 // NewOptions returns the defaults.
@@ -91,10 +103,16 @@ func NewOptions() *Options {
 		EvictionPressureTransitionPeriod: eviction.DefaultPressureTransitionPeriod,
 		KubeAPIQPS:                       50,
 		KubeAPIBurst:                     100,
+		KubeAPIContentType:               runtime.ContentTypeProtobuf,
 
 		FileCheckFrequency:   20 * time.Second,
 		ContainerLogMaxSize:  "10Mi",
 		ContainerLogMaxFiles: 5,
+		MaxParallelPodStarts: 4,
+
+		ImageGCHighThreshold:    images.DefaultHighThresholdPercent,
+		ImageGCLowThreshold:     images.DefaultLowThresholdPercent,
+		MinimumImageTTLDuration: images.DefaultMinAge,
 	}
 }
 
@@ -134,12 +152,18 @@ func (o *Options) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.EvictionMinimumReclaim, "eviction-minimum-reclaim", o.EvictionMinimumReclaim, "how much beyond a threshold must be reclaimed once eviction started (signal=quantity or percentage,...)")
 	fs.DurationVar(&o.EvictionPressureTransitionPeriod, "eviction-pressure-transition-period", o.EvictionPressureTransitionPeriod, "how long a pressure condition stays true after its threshold was last met")
 	fs.StringVar(&o.PodManifestPath, "pod-manifest-path", o.PodManifestPath, "directory of static pod manifests (staticPodPath): each file holds one Pod the kubelet runs and mirrors in the API")
+	fs.IntVar(&o.MaxParallelPodStarts, "max-parallel-pod-starts", o.MaxParallelPodStarts, "how many pods create their sandbox and first containers at the same time; the others wait their turn in arrival order (up to 10 s). A few at a time lets the first pods of a large batch run early without delaying the last; -1 removes the bound")
 	fs.DurationVar(&o.FileCheckFrequency, "file-check-frequency", o.FileCheckFrequency, "how often the static pod directory is re-read in full (changes are also picked up within a second)")
 	fs.StringVar(&o.ContainerLogMaxSize, "container-log-max-size", o.ContainerLogMaxSize, "size (a quantity, e.g. 10Mi) a container log reaches before it is rotated")
 	fs.IntVar(&o.ContainerLogMaxFiles, "container-log-max-files", o.ContainerLogMaxFiles, "how many log files a container keeps, the current one included (at least 2)")
 	fs.Float32Var(&o.KubeAPIQPS, "kube-api-qps", o.KubeAPIQPS, "queries per second to the apiserver")
 	fs.IntVar(&o.KubeAPIBurst, "kube-api-burst", o.KubeAPIBurst, "burst of queries to the apiserver")
+	fs.StringVar(&o.KubeAPIContentType, "kube-api-content-type", o.KubeAPIContentType, "media type of requests to the apiserver (application/vnd.kubernetes.protobuf or application/json)")
 	fs.Int32Var(&o.EvictionMaxPodGracePeriod, "eviction-max-pod-grace-period", o.EvictionMaxPodGracePeriod, "maximum grace period in seconds of pods evicted for a soft threshold")
+	fs.IntVar(&o.ImageGCHighThreshold, "image-gc-high-threshold", o.ImageGCHighThreshold, "image filesystem usage (percent, 0-100) at or above which unused images are removed; 100 turns periodic image garbage collection off")
+	fs.IntVar(&o.ImageGCLowThreshold, "image-gc-low-threshold", o.ImageGCLowThreshold, "image filesystem usage (percent, below --image-gc-high-threshold) that image garbage collection frees down to")
+	fs.DurationVar(&o.MinimumImageTTLDuration, "minimum-image-ttl-duration", o.MinimumImageTTLDuration, "how long an unused image is kept after the kubelet first saw it")
+	fs.DurationVar(&o.ImageMaximumGCAge, "image-maximum-gc-age", o.ImageMaximumGCAge, "remove images unused for this long whatever the disk usage (0 disables it; must exceed --minimum-image-ttl-duration)")
 }
 
 // NodeName is the node name: the override, else the lower-cased host name.
@@ -175,6 +199,9 @@ func (o *Options) Validate() error {
 			return fmt.Errorf("--cluster-dns %q is not an IP address", ip)
 		}
 	}
+	if o.KubeAPIContentType != runtime.ContentTypeProtobuf && o.KubeAPIContentType != runtime.ContentTypeJSON {
+		return fmt.Errorf("--kube-api-content-type: unsupported %q (application/vnd.kubernetes.protobuf or application/json)", o.KubeAPIContentType)
+	}
 	if o.KubeAPIQPS < 0 || o.KubeAPIBurst < 0 {
 		return fmt.Errorf("--kube-api-qps and --kube-api-burst must not be negative")
 	}
@@ -199,8 +226,14 @@ func (o *Options) Validate() error {
 	if _, err := o.LogMaxSize(); err != nil {
 		return err
 	}
+	if _, err := o.ImageGCConfig(); err != nil {
+		return err
+	}
 	if o.ContainerLogMaxFiles < 2 {
 		return fmt.Errorf("--container-log-max-files must be at least 2")
+	}
+	if o.MaxParallelPodStarts == 0 || o.MaxParallelPodStarts < -1 {
+		return fmt.Errorf("--max-parallel-pod-starts must be positive, or -1 for no bound")
 	}
 	if o.FileCheckFrequency <= 0 {
 		return fmt.Errorf("--file-check-frequency must be positive")
@@ -234,6 +267,17 @@ func (o *Options) EvictionConfig() (*eviction.Config, error) {
 	}
 	return &eviction.Config{Thresholds: th, PressureTransitionPeriod: o.EvictionPressureTransitionPeriod,
 		MaxPodGracePeriodSeconds: int64(o.EvictionMaxPodGracePeriod)}, nil
+}
+
+// ImageGCConfig returns the image garbage collection policy of the image
+// GC flags; the sandbox image is never removed.
+func (o *Options) ImageGCConfig() (*images.Config, error) {
+	p := images.Policy{HighThresholdPercent: o.ImageGCHighThreshold, LowThresholdPercent: o.ImageGCLowThreshold,
+		MinAge: o.MinimumImageTTLDuration, MaxAge: o.ImageMaximumGCAge}
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	return &images.Config{Policy: p, PinnedImages: []string{o.PodInfraImage}}, nil
 }
 
 // Taints parses --register-with-taints and adds the uninitialized taint

@@ -206,6 +206,7 @@ func (w *Worker) ensureImage(ctx context.Context, pod *corev1.Pod, c *corev1.Con
 		}
 	}
 	if present != "" {
+		w.cfg.Recorder.Eventf(pod, EventNormal, "Pulled", "Container image %q already present on machine", c.Image)
 		return present, nil
 	}
 	if policy == corev1.PullNever {
@@ -223,6 +224,7 @@ func (w *Worker) ensureImage(ctx context.Context, pod *corev1.Pod, c *corev1.Con
 	}
 	w.releaseStartSlot()
 	w.cfg.Recorder.Eventf(pod, EventNormal, "Pulling", "Pulling image %q", c.Image)
+	began := w.cfg.Clock.Now()
 	resp, err := w.cfg.Runtime.PullImage(ctx, &runtimeapi.PullImageRequest{Image: spec})
 	if err != nil {
 		w.cfg.ImageBackoff.Next(key, w.cfg.Clock.Now())
@@ -232,7 +234,12 @@ func (w *Worker) ensureImage(ctx context.Context, pod *corev1.Pod, c *corev1.Con
 		return "", fmt.Errorf("%s", msg)
 	}
 	w.cfg.ImageBackoff.Reset(key)
-	w.cfg.Recorder.Eventf(pod, EventNormal, "Pulled", "Successfully pulled image %q", c.Image)
+	took := w.cfg.Clock.Now().Sub(began)
+	size := ""
+	if st, err := w.cfg.Runtime.ImageStatus(ctx, &runtimeapi.ImageStatusRequest{Image: spec}); err == nil && st.Image != nil {
+		size = fmt.Sprintf(" Image size: %d bytes.", st.Image.GetSize())
+	}
+	w.cfg.Recorder.Eventf(pod, EventNormal, "Pulled", "Successfully pulled image %q in %s (%s including waiting).%s", c.Image, took, took, size)
 	return resp.ImageRef, nil
 }
 

@@ -314,11 +314,30 @@ func TestImagePullPolicies(t *testing.T) {
 	})
 	t.Run("policy Always pulls even a present image", func(t *testing.T) {
 		e := newEnv(t)
+		full := &fullEvents{}
+		e.cfg.Recorder = full
 		c := ctr("app")
 		c.ImagePullPolicy = corev1.PullAlways
 		e.sync(NewWorker(e.cfg, newPod(corev1.RestartPolicyAlways, nil, c)))
 		if len(e.calls("PullImage")) != 1 {
 			t.Errorf("PullImage calls = %v", e.calls("PullImage"))
+		}
+		if full.count(`Normal Pulled Successfully pulled image "`+c.Image+`" in `) != 1 || full.count(`Normal Pulling Pulling image "`+c.Image+`"`) != 1 {
+			t.Errorf("events = %q, want Pulling and Pulled with the time taken", full.events)
+		}
+	})
+	t.Run("a present image with IfNotPresent is not pulled and the event says so", func(t *testing.T) {
+		e := newEnv(t)
+		full := &fullEvents{}
+		e.cfg.Recorder = full
+		c := ctr("app")
+		c.ImagePullPolicy = corev1.PullIfNotPresent
+		e.sync(NewWorker(e.cfg, newPod(corev1.RestartPolicyAlways, nil, c)))
+		if len(e.calls("PullImage")) != 0 {
+			t.Errorf("PullImage calls = %v", e.calls("PullImage"))
+		}
+		if full.count(`Normal Pulled Container image "`+c.Image+`" already present on machine`) != 1 {
+			t.Errorf("events = %q, want one Pulled already present", full.events)
 		}
 	})
 }

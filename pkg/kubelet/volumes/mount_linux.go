@@ -26,8 +26,19 @@ func (SysMounter) MountTmpfs(dir string, size int64) error {
 // Unmount unmounts dir.
 func (SysMounter) Unmount(dir string) error { return syscall.Unmount(dir, 0) }
 
-// IsMountPoint reports whether dir appears in /proc/self/mountinfo.
+// IsMountPoint reports whether dir is a mount point. A directory on another
+// device than its parent is one (every tmpfs the kubelet mounts is, and
+// that is the case of each periodic volume refresh, answered by two stat
+// calls); otherwise dir is looked up in /proc/self/mountinfo, which also
+// finds bind mounts of the parent's own file system.
 func (SysMounter) IsMountPoint(dir string) bool {
+	var st, parent syscall.Stat_t
+	if syscall.Lstat(dir, &st) != nil {
+		return false
+	}
+	if syscall.Lstat(filepath.Dir(filepath.Clean(dir)), &parent) == nil && st.Dev != parent.Dev {
+		return true
+	}
 	data, err := os.ReadFile("/proc/self/mountinfo")
 	if err != nil {
 		return false

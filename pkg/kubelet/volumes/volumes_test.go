@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"syscall"
 	"testing"
 
 	corev1 "keel.dev/api/core/v1"
@@ -186,5 +187,28 @@ func TestMemoryEmptyDirIsTmpfsWhenRoot(t *testing.T) {
 	}
 	if (SysMounter{}).IsMountPoint(dir) {
 		t.Errorf("tmpfs still mounted after teardown")
+	}
+}
+
+func TestIsMountPointFindsBindMountsOfTheSameFileSystem(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("bind mounts need root")
+	}
+	root := t.TempDir()
+	src, dst := filepath.Join(root, "src"), filepath.Join(root, "dst")
+	for _, d := range []string{src, dst} {
+		if err := os.Mkdir(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if (SysMounter{}).IsMountPoint(dst) || (SysMounter{}).IsMountPoint(filepath.Join(root, "missing")) {
+		t.Fatalf("a plain or missing directory is reported as a mount point")
+	}
+	if err := syscall.Mount(src, dst, "", syscall.MS_BIND, ""); err != nil {
+		t.Skipf("bind mount not permitted here: %v", err)
+	}
+	defer syscall.Unmount(dst, 0)
+	if !(SysMounter{}).IsMountPoint(dst) {
+		t.Errorf("bind mount %s (same device as its parent) not reported as a mount point", dst)
 	}
 }
