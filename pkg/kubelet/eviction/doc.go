@@ -17,5 +17,7 @@
 //
 //	SignalSource.Observe ─▶ thresholds met (+ unresolved min-reclaim)
 //	  ─▶ node conditions (transition period) ─▶ thresholds past grace
+//	  ─▶ disk signal: ImageReclaimer.DeleteUnusedImages, observe again,
+//	     stop if every threshold is resolved
 //	  ─▶ rank active pods (PodStatsSource) ─▶ PodKiller.KillPod(one pod)
 package eviction

@@ -73,9 +73,12 @@ type Config struct {
 	// ActivePods lists the pods running on the node that may be evicted.
 	ActivePods func() []*corev1.Pod
 	Killer     PodKiller
-	Recorder   Recorder
-	Clock      clock.Clock
-	Logger     *slog.Logger
+	// Images frees disk by removing unused images before pods are
+	// evicted for disk pressure; nil skips that step.
+	Images   ImageReclaimer
+	Recorder Recorder
+	Clock    clock.Clock
+	Logger   *slog.Logger
 }
 
 // Manager evicts pods when the node runs low on a resource and reports the
@@ -346,6 +349,9 @@ func (m *Manager) evictOne(ctx context.Context, active []int, obs Observations) 
 	t := m.cfg.Thresholds[pick]
 	res := t.Signal.Resource()
 	m.cfg.Recorder.NodeEvent(corev1.EventTypeWarning, "EvictionThresholdMet", fmt.Sprintf("Attempting to reclaim %s", res))
+	if m.reclaimNodeLevel(ctx, t.Signal) {
+		return nil, nil
+	}
 	pods := m.cfg.ActivePods()
 	if len(pods) == 0 {
 		m.cfg.Logger.Warn("eviction manager: thresholds met but no pods are active to evict", "threshold", t.String())

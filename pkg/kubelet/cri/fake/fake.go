@@ -61,6 +61,7 @@ type Server struct {
 	sandboxes  map[string]*Sandbox
 	containers map[string]*Container
 	images     map[string]*runtimeapi.Image
+	imageSeq   int
 	pullable   map[string]bool
 	failures   map[string][]error
 	sticky     map[string]error
@@ -133,7 +134,8 @@ func (s *Server) addImageLocked(ref string) *runtimeapi.Image {
 	if img, ok := s.images[ref]; ok {
 		return img
 	}
-	img := &runtimeapi.Image{Id: "sha256:" + fmt.Sprintf("%064x", len(s.images)+1), RepoTags: []string{ref}, Size: 1 << 20}
+	s.imageSeq++
+	img := &runtimeapi.Image{Id: "sha256:" + fmt.Sprintf("%064x", s.imageSeq), RepoTags: []string{ref}, Size: 1 << 20}
 	s.images[ref] = img
 	return img
 }
