@@ -71,7 +71,7 @@ func Run(ctx context.Context, o *Options, cfg *rest.Config) error {
 		}
 	}
 	cfg = rest.CopyConfig(cfg)
-	cfg.QPS, cfg.Burst = o.KubeAPIQPS, o.KubeAPIBurst
+	cfg.QPS, cfg.Burst, cfg.ContentType = o.KubeAPIQPS, o.KubeAPIBurst, o.KubeAPIContentType
 	if cfg.UserAgent == "" {
 		cfg.UserAgent = "keel-controller-manager"
 	}

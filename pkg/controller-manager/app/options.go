@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/spf13/pflag"
+
+	"keel.dev/apimachinery/pkg/runtime"
 )
 
 // concurrencyFlags maps controller names to their Kubernetes concurrency
@@ -53,6 +55,10 @@ type Options struct {
 	// KubeAPIQPS and KubeAPIBurst size the client-side rate limiter.
 	KubeAPIQPS   float32
 	KubeAPIBurst int
+	// KubeAPIContentType is the media type the controllers ask the
+	// apiserver for (protobuf by default, as in Kubernetes; the garbage
+	// collector's dynamic client always speaks JSON).
+	KubeAPIContentType string
 
 	// CloudProvider is the cloud provider name; "external" or "" runs no cloud loops.
 	CloudProvider string
@@ -103,6 +109,7 @@ func NewOptions() *Options {
 		LeaderElectName:                      "kube-controller-manager",
 		KubeAPIQPS:                           20,
 		KubeAPIBurst:                         30,
+		KubeAPIContentType:                   runtime.ContentTypeProtobuf,
 		CloudProvider:                        "external",
 		ClusterCIDR:                          "10.244.0.0/16",
 		AllocateNodeCIDRs:                    true,
@@ -139,6 +146,7 @@ func (o *Options) AddFlags(fs *pflag.FlagSet) concurrencyVars {
 	fs.StringVar(&o.LeaderElectName, "leader-elect-resource-name", o.LeaderElectName, "Name of the leader election Lease.")
 	fs.Float32Var(&o.KubeAPIQPS, "kube-api-qps", o.KubeAPIQPS, "Client-side queries per second to the apiserver.")
 	fs.IntVar(&o.KubeAPIBurst, "kube-api-burst", o.KubeAPIBurst, "Client-side burst to the apiserver.")
+	fs.StringVar(&o.KubeAPIContentType, "kube-api-content-type", o.KubeAPIContentType, "Content type of requests sent to the apiserver (application/vnd.kubernetes.protobuf or application/json).")
 	fs.StringVar(&o.CloudProvider, "cloud-provider", o.CloudProvider, "Cloud provider; 'external' leaves cloud loops to the cloud-controller-manager.")
 	fs.StringVar(&o.ClusterCIDR, "cluster-cidr", o.ClusterCIDR, "CIDR range of pods in the cluster.")
 	fs.BoolVar(&o.AllocateNodeCIDRs, "allocate-node-cidrs", o.AllocateNodeCIDRs, "Allocate pod CIDRs to nodes from --cluster-cidr.")
@@ -174,6 +182,9 @@ func (o *Options) Complete(vars concurrencyVars) {
 
 // Validate checks the options against the known controller names.
 func (o *Options) Validate(known []string) error {
+	if o.KubeAPIContentType != runtime.ContentTypeProtobuf && o.KubeAPIContentType != runtime.ContentTypeJSON {
+		return fmt.Errorf("--kube-api-content-type: unsupported %q (application/vnd.kubernetes.protobuf or application/json)", o.KubeAPIContentType)
+	}
 	set := map[string]bool{}
 	for _, n := range known {
 		set[n] = true
