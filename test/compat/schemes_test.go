@@ -8,6 +8,7 @@ import (
 	k8sadmissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	k8sappsv1 "k8s.io/api/apps/v1"
 	k8sauthenticationv1 "k8s.io/api/authentication/v1"
+	k8sauthorizationv1 "k8s.io/api/authorization/v1"
 	k8sautoscalingv1 "k8s.io/api/autoscaling/v1"
 	k8sautoscalingv2 "k8s.io/api/autoscaling/v2"
 	k8sbatchv1 "k8s.io/api/batch/v1"
@@ -39,7 +40,7 @@ func k8sScheme(t testing.TB) *k8sruntime.Scheme {
 		k8scoordinationv1.AddToScheme, k8sdiscoveryv1.AddToScheme, k8srbacv1.AddToScheme,
 		k8spolicyv1.AddToScheme, k8sautoscalingv1.AddToScheme, k8sautoscalingv2.AddToScheme,
 		k8snetworkingv1.AddToScheme, k8sstoragev1.AddToScheme, k8seventsv1.AddToScheme,
-		k8sadmissionregistrationv1.AddToScheme, k8sauthenticationv1.AddToScheme, k8sschedulingv1.AddToScheme,
+		k8sadmissionregistrationv1.AddToScheme, k8sauthenticationv1.AddToScheme, k8sschedulingv1.AddToScheme, k8sauthorizationv1.AddToScheme,
 		k8smeta.AddMetaToScheme,
 	} {
 		if err := add(s); err != nil {

@@ -96,7 +96,8 @@ func newAPI(ctx context.Context, a apiConfig) (*restAPI, error) {
 		for _, st := range []struct {
 			resource string
 			storage  rest.Storage
-		}{{"subjectaccessreviews", sar}, {"localsubjectaccessreviews", lsar}, {"selfsubjectaccessreviews", ssar}} {
+		}{{"subjectaccessreviews", sar}, {"localsubjectaccessreviews", lsar}, {"selfsubjectaccessreviews", ssar},
+			{"selfsubjectrulesreviews", authz.NewRulesReview(a.authorizer)}} {
 			served = withStorage{StorageProvider: served, gvr: authorizationv1.SchemeGroupVersion.WithResource(st.resource), storage: st.storage}
 		}
 	}

@@ -3,7 +3,6 @@ package authz
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"keel.dev/keel/pkg/apiserver/authn"
 	"keel.dev/keel/pkg/apiserver/request"
@@ -84,39 +83,25 @@ func (f AuthorizerFunc) Authorize(ctx context.Context, a Attributes) (Decision, 
 	return f(ctx, a)
 }
 
-// AlwaysAllow allows every request.
-func AlwaysAllow() Authorizer {
-	return AuthorizerFunc(func(context.Context, Attributes) (Decision, string, error) {
-		return DecisionAllow, "", nil
-	})
+// RuleLister is implemented by authorizers that can also enumerate the
+// rules a user has in a namespace, which SelfSubjectRulesReview reports
+// (rules.go). An error explains why the rules are incomplete; the rules
+// returned with it still hold.
+type RuleLister interface {
+	RulesFor(ctx context.Context, user *authn.UserInfo, namespace string) (Rules, error)
 }
 
-// AlwaysDeny denies every request; useful in tests.
-func AlwaysDeny() Authorizer {
-	return AuthorizerFunc(func(context.Context, Attributes) (Decision, string, error) {
-		return DecisionDeny, "", nil
-	})
-}
+// AlwaysAllow allows every request; as a RuleLister it grants everything.
+func AlwaysAllow() Authorizer { return alwaysAllow{} }
+
+// AlwaysDeny denies every request and lists no rules; useful in tests.
+func AlwaysDeny() Authorizer { return alwaysDeny{} }
 
 // Union asks each authorizer in order; the first Allow or Deny wins, and a
-// request every authorizer has no opinion on is left NoOpinion.
+// request every authorizer has no opinion on is left NoOpinion. As a
+// RuleLister it lists the rules of all of them.
 func Union(auths ...Authorizer) Authorizer {
-	return AuthorizerFunc(func(ctx context.Context, a Attributes) (Decision, string, error) {
-		var reasons []string
-		for _, z := range auths {
-			d, reason, err := z.Authorize(ctx, a)
-			if err != nil {
-				return DecisionDeny, reason, err
-			}
-			if d != DecisionNoOpinion {
-				return d, reason, nil
-			}
-			if reason != "" {
-				reasons = append(reasons, reason)
-			}
-		}
-		return DecisionNoOpinion, strings.Join(reasons, ", "), nil
-	})
+	return union(append([]Authorizer(nil), auths...))
 }
 
 // ForbiddenMessage words a denial as Kubernetes does, without the leading

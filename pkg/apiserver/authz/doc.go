@@ -5,5 +5,9 @@
 //
 // The same authorizer answers the authorization.k8s.io/v1 access reviews
 // (review.go): SubjectAccessReview, LocalSubjectAccessReview and
-// SelfSubjectAccessReview, which `kubectl auth can-i` asks.
+// SelfSubjectAccessReview, which `kubectl auth can-i` asks. Authorizers that
+// can also enumerate a user's rules implement RuleLister (rules.go); those
+// rules answer SelfSubjectRulesReview (rulesreview.go), which
+// `kubectl auth can-i --list` asks, and any other authorizer's answer is
+// marked incomplete.
 package authz

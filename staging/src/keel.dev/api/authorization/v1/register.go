@@ -19,7 +19,7 @@ func Resource(resource string) schema.GroupResource {
 // AddToScheme registers the kinds and resources of authorization.k8s.io/v1,
 // all of them create-only questions that are never stored.
 func AddToScheme(s *runtime.Scheme) error {
-	s.AddKnownTypes(SchemeGroupVersion, &SubjectAccessReview{}, &SelfSubjectAccessReview{}, &LocalSubjectAccessReview{})
+	s.AddKnownTypes(SchemeGroupVersion, &SubjectAccessReview{}, &SelfSubjectAccessReview{}, &LocalSubjectAccessReview{}, &SelfSubjectRulesReview{})
 	createOnly := []string{"create"}
 	s.AddResources(
 		runtime.ResourceInfo{
@@ -33,6 +33,12 @@ func AddToScheme(s *runtime.Scheme) error {
 			GroupVersionResource: SchemeGroupVersion.WithResource("selfsubjectaccessreviews"),
 			Kind:                 "SelfSubjectAccessReview",
 			Singular:             "selfsubjectaccessreview",
+			Verbs:                createOnly,
+		},
+		runtime.ResourceInfo{
+			GroupVersionResource: SchemeGroupVersion.WithResource("selfsubjectrulesreviews"),
+			Kind:                 "SelfSubjectRulesReview",
+			Singular:             "selfsubjectrulesreview",
 			Verbs:                createOnly,
 		},
 		runtime.ResourceInfo{

@@ -103,3 +103,57 @@ type SubjectAccessReviewStatus struct {
 	// EvaluationError reports an authorizer failure; the answer may still be usable.
 	EvaluationError string `json:"evaluationError,omitempty" protobuf:"bytes,3,opt,name=evaluationError"`
 }
+
+// SelfSubjectRulesReview lists what the caller may do in a namespace. The
+// list serves user interfaces deciding what to offer; it may be incomplete
+// and is never a substitute for asking a SubjectAccessReview.
+type SelfSubjectRulesReview struct {
+	metav1.TypeMeta `json:",inline"`
+	// ObjectMeta is the object's metadata.
+	metav1.ObjectMeta `json:"metadata,omitempty" protobuf:"bytes,1,opt,name=metadata"`
+	// Spec names the namespace.
+	Spec SelfSubjectRulesReviewSpec `json:"spec" protobuf:"bytes,2,opt,name=spec"`
+	// Status holds the rules found.
+	Status SubjectRulesReviewStatus `json:"status,omitempty" protobuf:"bytes,3,opt,name=status"`
+}
+
+// SelfSubjectRulesReviewSpec is what a SelfSubjectRulesReview asks about.
+type SelfSubjectRulesReviewSpec struct {
+	// Namespace whose rules are listed; required.
+	Namespace string `json:"namespace,omitempty" protobuf:"bytes,1,opt,name=namespace"`
+}
+
+// SubjectRulesReviewStatus is the rules a subject has. Order carries no
+// meaning and duplicates may occur.
+type SubjectRulesReviewStatus struct {
+	// ResourceRules are the allowed actions on resources.
+	ResourceRules []ResourceRule `json:"resourceRules" protobuf:"bytes,1,rep,name=resourceRules"`
+	// NonResourceRules are the allowed actions on non-resource paths.
+	NonResourceRules []NonResourceRule `json:"nonResourceRules" protobuf:"bytes,2,rep,name=nonResourceRules"`
+	// Incomplete says the authorizer could not list every rule, for
+	// example because it cannot enumerate rules at all.
+	Incomplete bool `json:"incomplete" protobuf:"bytes,3,rep,name=incomplete"`
+	// EvaluationError says why the list is incomplete, if it is.
+	EvaluationError string `json:"evaluationError,omitempty" protobuf:"bytes,4,opt,name=evaluationError"`
+}
+
+// ResourceRule allows verbs on resources; "*" in a list means all.
+type ResourceRule struct {
+	// Verbs allowed (get, list, create, …, or *).
+	Verbs []string `json:"verbs" protobuf:"bytes,1,rep,name=verbs"`
+	// APIGroups the resources belong to ("" for core, * for all).
+	APIGroups []string `json:"apiGroups,omitempty" protobuf:"bytes,2,rep,name=apiGroups"`
+	// Resources the rule covers, subresources as "resource/subresource";
+	// "*/sub" covers a subresource of every resource.
+	Resources []string `json:"resources,omitempty" protobuf:"bytes,3,rep,name=resources"`
+	// ResourceNames restricts the rule to these objects; empty allows all.
+	ResourceNames []string `json:"resourceNames,omitempty" protobuf:"bytes,4,rep,name=resourceNames"`
+}
+
+// NonResourceRule allows verbs on non-resource URL paths.
+type NonResourceRule struct {
+	// Verbs allowed: lower-case HTTP methods or *.
+	Verbs []string `json:"verbs" protobuf:"bytes,1,rep,name=verbs"`
+	// NonResourceURLs are the paths; a trailing * matches a prefix.
+	NonResourceURLs []string `json:"nonResourceURLs,omitempty" protobuf:"bytes,2,rep,name=nonResourceURLs"`
+}

@@ -68,6 +68,29 @@ func (in *NonResourceAttributes) DeepCopy() *NonResourceAttributes {
 }
 
 // DeepCopyInto copies the receiver into out, sharing no memory with it.
+func (in *NonResourceRule) DeepCopyInto(out *NonResourceRule) {
+	*out = *in
+	if in.Verbs != nil {
+		out.Verbs = make([]string, len(in.Verbs))
+		copy(out.Verbs, in.Verbs)
+	}
+	if in.NonResourceURLs != nil {
+		out.NonResourceURLs = make([]string, len(in.NonResourceURLs))
+		copy(out.NonResourceURLs, in.NonResourceURLs)
+	}
+}
+
+// DeepCopy returns a new NonResourceRule that shares no memory with the receiver.
+func (in *NonResourceRule) DeepCopy() *NonResourceRule {
+	if in == nil {
+		return nil
+	}
+	out := new(NonResourceRule)
+	in.DeepCopyInto(out)
+	return out
+}
+
+// DeepCopyInto copies the receiver into out, sharing no memory with it.
 func (in *ResourceAttributes) DeepCopyInto(out *ResourceAttributes) {
 	*out = *in
 }
@@ -78,6 +101,37 @@ func (in *ResourceAttributes) DeepCopy() *ResourceAttributes {
 		return nil
 	}
 	out := new(ResourceAttributes)
+	in.DeepCopyInto(out)
+	return out
+}
+
+// DeepCopyInto copies the receiver into out, sharing no memory with it.
+func (in *ResourceRule) DeepCopyInto(out *ResourceRule) {
+	*out = *in
+	if in.Verbs != nil {
+		out.Verbs = make([]string, len(in.Verbs))
+		copy(out.Verbs, in.Verbs)
+	}
+	if in.APIGroups != nil {
+		out.APIGroups = make([]string, len(in.APIGroups))
+		copy(out.APIGroups, in.APIGroups)
+	}
+	if in.Resources != nil {
+		out.Resources = make([]string, len(in.Resources))
+		copy(out.Resources, in.Resources)
+	}
+	if in.ResourceNames != nil {
+		out.ResourceNames = make([]string, len(in.ResourceNames))
+		copy(out.ResourceNames, in.ResourceNames)
+	}
+}
+
+// DeepCopy returns a new ResourceRule that shares no memory with the receiver.
+func (in *ResourceRule) DeepCopy() *ResourceRule {
+	if in == nil {
+		return nil
+	}
+	out := new(ResourceRule)
 	in.DeepCopyInto(out)
 	return out
 }
@@ -127,6 +181,47 @@ func (in *SelfSubjectAccessReviewSpec) DeepCopy() *SelfSubjectAccessReviewSpec {
 		return nil
 	}
 	out := new(SelfSubjectAccessReviewSpec)
+	in.DeepCopyInto(out)
+	return out
+}
+
+// DeepCopyInto copies the receiver into out, sharing no memory with it.
+func (in *SelfSubjectRulesReview) DeepCopyInto(out *SelfSubjectRulesReview) {
+	*out = *in
+	in.TypeMeta.DeepCopyInto(&out.TypeMeta)
+	in.ObjectMeta.DeepCopyInto(&out.ObjectMeta)
+	in.Status.DeepCopyInto(&out.Status)
+}
+
+// DeepCopy returns a new SelfSubjectRulesReview that shares no memory with the receiver.
+func (in *SelfSubjectRulesReview) DeepCopy() *SelfSubjectRulesReview {
+	if in == nil {
+		return nil
+	}
+	out := new(SelfSubjectRulesReview)
+	in.DeepCopyInto(out)
+	return out
+}
+
+// DeepCopyObject implements runtime.Object.
+func (in *SelfSubjectRulesReview) DeepCopyObject() runtime.Object {
+	if c := in.DeepCopy(); c != nil {
+		return c
+	}
+	return nil
+}
+
+// DeepCopyInto copies the receiver into out, sharing no memory with it.
+func (in *SelfSubjectRulesReviewSpec) DeepCopyInto(out *SelfSubjectRulesReviewSpec) {
+	*out = *in
+}
+
+// DeepCopy returns a new SelfSubjectRulesReviewSpec that shares no memory with the receiver.
+func (in *SelfSubjectRulesReviewSpec) DeepCopy() *SelfSubjectRulesReviewSpec {
+	if in == nil {
+		return nil
+	}
+	out := new(SelfSubjectRulesReviewSpec)
 	in.DeepCopyInto(out)
 	return out
 }
@@ -206,6 +301,33 @@ func (in *SubjectAccessReviewStatus) DeepCopy() *SubjectAccessReviewStatus {
 		return nil
 	}
 	out := new(SubjectAccessReviewStatus)
+	in.DeepCopyInto(out)
+	return out
+}
+
+// DeepCopyInto copies the receiver into out, sharing no memory with it.
+func (in *SubjectRulesReviewStatus) DeepCopyInto(out *SubjectRulesReviewStatus) {
+	*out = *in
+	if in.ResourceRules != nil {
+		out.ResourceRules = make([]ResourceRule, len(in.ResourceRules))
+		for i := range in.ResourceRules {
+			in.ResourceRules[i].DeepCopyInto(&out.ResourceRules[i])
+		}
+	}
+	if in.NonResourceRules != nil {
+		out.NonResourceRules = make([]NonResourceRule, len(in.NonResourceRules))
+		for i := range in.NonResourceRules {
+			in.NonResourceRules[i].DeepCopyInto(&out.NonResourceRules[i])
+		}
+	}
+}
+
+// DeepCopy returns a new SubjectRulesReviewStatus that shares no memory with the receiver.
+func (in *SubjectRulesReviewStatus) DeepCopy() *SubjectRulesReviewStatus {
+	if in == nil {
+		return nil
+	}
+	out := new(SubjectRulesReviewStatus)
 	in.DeepCopyInto(out)
 	return out
 }
