@@ -3,7 +3,10 @@
 // cmd (the commands), client (a raw JSON HTTP client with kubectl's error
 // wording), resource (name resolution through aggregated or legacy
 // discovery), printers (server-side Tables, JSONPath, custom columns,
-// yaml/json/name) and apply (three-way merge patches for client-side apply).
+// yaml/json/name), apply (three-way merge patches for client-side apply)
+// and internal/describe (kubectl's describe sections for typed objects,
+// such as the pod template that describe and `rollout history --revision`
+// print).
 //
 // Field managers: ctl sends kubectl's manager names with "kubectl" replaced
 // by "ctl": ctl-create, ctl-client-side-apply, ctl-label, ctl-annotate,

@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"sort"
@@ -11,7 +12,10 @@ import (
 
 	"github.com/spf13/cobra"
 
+	corev1 "keel.dev/api/core/v1"
+
 	"keel.dev/keel/pkg/ctl/client"
+	"keel.dev/keel/pkg/ctl/internal/describe"
 	"keel.dev/keel/pkg/ctl/printers"
 )
 
@@ -168,7 +172,9 @@ func (d *describer) describe(obj map[string]any) error {
 	case "Pod":
 		d.pod(obj, labels, ann)
 	case "Deployment":
-		d.deployment(obj, labels, ann)
+		if err := d.deployment(obj, labels, ann); err != nil {
+			return err
+		}
 	case "Service":
 		d.service(obj, labels, ann)
 	case "Node":
@@ -414,7 +420,7 @@ func orDefault(s, def string) string {
 	return s
 }
 
-func (d *describer) deployment(o map[string]any, labels, ann map[string]any) {
+func (d *describer) deployment(o map[string]any, labels, ann map[string]any) error {
 	spec, _ := o["spec"].(map[string]any)
 	status, _ := o["status"].(map[string]any)
 	if ts := gets(o, "metadata", "creationTimestamp"); ts != "" {
@@ -434,38 +440,9 @@ func (d *describer) deployment(o map[string]any, labels, ann map[string]any) {
 		d.line(0, "RollingUpdateStrategy:\t%s max unavailable, %s max surge\n",
 			orDefault(gets(spec, "strategy", "rollingUpdate", "maxUnavailable"), "25%"), orDefault(gets(spec, "strategy", "rollingUpdate", "maxSurge"), "25%"))
 	}
-	tmpl, _ := spec["template"].(map[string]any)
-	d.line(0, "Pod Template:\n")
-	tl, _ := get(tmpl, "metadata", "labels").(map[string]any)
-	d.mapLines(1, "Labels", tl)
-	ta, _ := get(tmpl, "metadata", "annotations").(map[string]any)
-	if len(ta) > 0 {
-		d.annotations(1, ta)
+	if err := d.podTemplate(spec["template"]); err != nil {
+		return err
 	}
-	ps, _ := tmpl["spec"].(map[string]any)
-	d.line(1, "Containers:\n")
-	cs, _ := ps["containers"].([]any)
-	for _, c := range cs {
-		cm, _ := c.(map[string]any)
-		d.line(2, "%s:\n", gets(cm, "name"))
-		d.line(3, "Image:\t%s\n", gets(cm, "image"))
-		ports, _ := cm["ports"].([]any)
-		if len(ports) == 0 {
-			d.line(3, "Port:\t<none>\n")
-			d.line(3, "Host Port:\t<none>\n")
-		} else {
-			for _, p := range ports {
-				pm, _ := p.(map[string]any)
-				d.line(3, "Port:\t%s/%s\n", gets(pm, "containerPort"), orDefault(gets(pm, "protocol"), "TCP"))
-				d.line(3, "Host Port:\t%s/%s\n", orZero(gets(pm, "hostPort")), orDefault(gets(pm, "protocol"), "TCP"))
-			}
-		}
-		d.line(3, "Environment:\t<none>\n")
-		d.line(3, "Mounts:\t<none>\n")
-	}
-	d.line(1, "Volumes:\t<none>\n")
-	d.line(1, "Node-Selectors:\t<none>\n")
-	d.line(1, "Tolerations:\t<none>\n")
 	conds, _ := status["conditions"].([]any)
 	if len(conds) > 0 {
 		d.line(0, "Conditions:\n")
@@ -476,6 +453,30 @@ func (d *describer) deployment(o map[string]any, labels, ann map[string]any) {
 			d.line(1, "%s \t%s\t%s\n", gets(cm, "type"), gets(cm, "status"), gets(cm, "reason"))
 		}
 	}
+	return nil
+}
+
+// podTemplate writes a workload's "Pod Template:" section into the
+// describe columns.
+func (d *describer) podTemplate(t any) error {
+	tmpl, err := podTemplateSpec(t)
+	if err != nil {
+		return err
+	}
+	return describe.PodTemplate(d.w, tmpl)
+}
+
+// podTemplateSpec decodes a pod template from its JSON form.
+func podTemplateSpec(t any) (*corev1.PodTemplateSpec, error) {
+	var tmpl corev1.PodTemplateSpec
+	raw, err := json.Marshal(t)
+	if err == nil {
+		err = json.Unmarshal(raw, &tmpl)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("decoding the pod template: %w", err)
+	}
+	return &tmpl, nil
 }
 
 func (d *describer) service(o map[string]any, labels, ann map[string]any) {

@@ -9,7 +9,6 @@ import (
 	"reflect"
 	"sort"
 	"strconv"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -229,54 +228,6 @@ func (f *Factory) revisions(ctx context.Context, c *client.Client, o object) (ma
 	}
 	sort.Slice(revs, func(i, j int) bool { return revs[i].number < revs[j].number })
 	return d, revs, nil
-}
-
-func newRolloutHistory(f *Factory) *cobra.Command {
-	c := &cobra.Command{
-		Use:   "history (TYPE NAME | TYPE/NAME)",
-		Short: "View rollout history",
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			objs, err := f.rolloutObjects(ctx, args)
-			if err != nil {
-				return err
-			}
-			c, err := f.Client()
-			if err != nil {
-				return err
-			}
-			for _, o := range objs {
-				history := f.revisions
-				if o.info.Kind != "Deployment" {
-					history = f.controllerRevisions
-				}
-				_, revs, err := history(ctx, c, o)
-				if err != nil {
-					return err
-				}
-				if len(revs) == 0 {
-					fmt.Fprintf(f.Out, "No rollout history found.\n")
-					continue
-				}
-				fmt.Fprintf(f.Out, "%s/%s \n", o.info.KindForName(), o.name)
-				tw := tabwriter.NewWriter(f.Out, 0, 0, 2, ' ', 0)
-				fmt.Fprintln(tw, "REVISION\tCHANGE-CAUSE")
-				for _, r := range revs {
-					md, _ := r.rs["metadata"].(map[string]any)
-					ann, _ := md["annotations"].(map[string]any)
-					cause, _ := ann[changeCauseAnnotation].(string)
-					if cause == "" {
-						cause = "<none>"
-					}
-					fmt.Fprintf(tw, "%d\t%s\n", r.number, cause)
-				}
-				tw.Flush()
-				fmt.Fprintln(f.Out)
-			}
-			return nil
-		},
-	}
-	return c
 }
 
 func newRolloutUndo(f *Factory) *cobra.Command {

@@ -45,6 +45,9 @@ func defaultResources() []Resource {
 				{Name: "Available", Cell: func(o map[string]any) any { return orDefault(lookup(o, "status.availableReplicas"), 0) }},
 			}},
 		{Group: "apps", Version: "v1", Name: "replicasets", Singular: "replicaset", Kind: "ReplicaSet", Namespaced: true, ShortNames: []string{"rs"}},
+		{Group: "apps", Version: "v1", Name: "daemonsets", Singular: "daemonset", Kind: "DaemonSet", Namespaced: true, ShortNames: []string{"ds"}},
+		{Group: "apps", Version: "v1", Name: "statefulsets", Singular: "statefulset", Kind: "StatefulSet", Namespaced: true, ShortNames: []string{"sts"}},
+		{Group: "apps", Version: "v1", Name: "controllerrevisions", Singular: "controllerrevision", Kind: "ControllerRevision", Namespaced: true},
 		{Group: "batch", Version: "v1", Name: "jobs", Singular: "job", Kind: "Job", Namespaced: true},
 		{Group: "batch", Version: "v1", Name: "cronjobs", Singular: "cronjob", Kind: "CronJob", Namespaced: true, ShortNames: []string{"cj"}},
 	}
