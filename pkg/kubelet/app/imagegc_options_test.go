@@ -1,19 +1,16 @@
-package images_test
+package app
 
 import (
 	"slices"
 	"testing"
 	"time"
 
-	"github.com/spf13/pflag"
-
-	"keel.dev/keel/pkg/kubelet/app"
 	"keel.dev/keel/pkg/kubelet/images"
 )
 
 // TestKubeletFlags checks the kubelet's image GC flags end to end: names,
 // defaults, validation and the resulting config.
-func TestKubeletFlags(t *testing.T) {
+func TestImageGCFlags(t *testing.T) {
 	cases := []struct {
 		name     string
 		args     []string
@@ -35,12 +32,7 @@ func TestKubeletFlags(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			o := app.NewOptions()
-			fs := pflag.NewFlagSet("kubelet", pflag.ContinueOnError)
-			o.AddFlags(fs)
-			if err := fs.Parse(c.args); err != nil {
-				t.Fatal(err)
-			}
+			o := parse(t, c.args...)
 			err := o.Validate()
 			if c.wantErr {
 				if err == nil {
