@@ -2,7 +2,6 @@ package namespace
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -19,6 +18,8 @@ import (
 	"keel.dev/client/informers"
 	"keel.dev/client/typed"
 	"keel.dev/client/workqueue"
+
+	"keel.dev/keel/pkg/controller/internal/worker"
 )
 
 // Options tunes the controller.
@@ -133,40 +134,7 @@ func (c *Controller) progressOf(name string, uid types.UID) *progress {
 
 // Run starts workers and blocks until ctx is done.
 func (c *Controller) Run(ctx context.Context, workers int) error {
-	defer c.queue.ShutDown()
-	if !informers.WaitForCacheSync(ctx, c.inf) {
-		return errors.New("namespace: caches did not sync")
-	}
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Go(func() {
-			for c.processNext(ctx) {
-			}
-		})
-	}
-	<-ctx.Done()
-	c.queue.ShutDown()
-	wg.Wait()
-	return nil
-}
-
-func (c *Controller) processNext(ctx context.Context) bool {
-	key, shutdown := c.queue.Get()
-	if shutdown {
-		return false
-	}
-	defer c.queue.Done(key)
-	after, err := c.sync(ctx, key)
-	switch {
-	case err != nil:
-		c.queue.AddRateLimited(key)
-	case after > 0:
-		c.queue.Forget(key)
-		c.queue.AddAfter(key, after)
-	default:
-		c.queue.Forget(key)
-	}
-	return true
+	return worker.RunRequeue(ctx, "namespace", c.queue, []informers.Syncer{c.inf}, workers, c.sync)
 }
 
 // sync runs one deletion pass over namespace name and finalizes it once

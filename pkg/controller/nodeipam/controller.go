@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/netip"
-	"sync"
 
 	corev1 "keel.dev/api/core/v1"
 	apierrors "keel.dev/apimachinery/pkg/api/errors"
@@ -18,6 +17,8 @@ import (
 	"keel.dev/client/record"
 	"keel.dev/client/typed"
 	"keel.dev/client/workqueue"
+
+	"keel.dev/keel/pkg/controller/internal/worker"
 )
 
 // Defaults of the flags.
@@ -46,7 +47,6 @@ type Controller struct {
 	queue    *workqueue.Queue[string]
 	alloc    *allocator
 	recorder record.EventRecorder
-	rebuilt  sync.Once
 }
 
 // New wires the controller to the shared node informer of f.
@@ -106,43 +106,11 @@ func nodeCIDRs(n *corev1.Node) []string {
 	return nil
 }
 
-// Run processes nodes with workers goroutines until ctx is done.
+// Run processes nodes with workers goroutines until ctx is done, once the
+// CIDRs nodes already hold are marked taken.
 func (c *Controller) Run(ctx context.Context, workers int) error {
-	defer c.queue.ShutDown()
-	if !informers.WaitForCacheSync(ctx, c.synced...) {
-		return fmt.Errorf("nodeipam: wait for caches: %w", ctx.Err())
-	}
-	if err := c.rebuild(); err != nil {
-		return err
-	}
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for c.processNext(ctx) {
-			}
-		}()
-	}
-	<-ctx.Done()
-	c.queue.ShutDown()
-	wg.Wait()
-	return nil
-}
-
-func (c *Controller) processNext(ctx context.Context) bool {
-	k, shutdown := c.queue.Get()
-	if shutdown {
-		return false
-	}
-	defer c.queue.Done(k)
-	if err := c.sync(ctx, k); err != nil {
-		slog.Default().Error("sync node CIDR", "controller", "nodeipam", "node", k, "err", err)
-		c.queue.AddRateLimited(k)
-		return true
-	}
-	c.queue.Forget(k)
-	return true
+	return worker.Run(ctx, "nodeipam", c.queue, c.synced, workers, c.sync,
+		worker.OnSynced(func(context.Context) error { return c.rebuild() }))
 }
 
 // sync gives one node a CIDR, or releases the CIDR of a vanished node.

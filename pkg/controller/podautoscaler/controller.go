@@ -3,7 +3,6 @@ package podautoscaler
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"sync"
 	"time"
 
@@ -17,6 +16,8 @@ import (
 	"keel.dev/client/informers"
 	"keel.dev/client/typed"
 	"keel.dev/client/workqueue"
+
+	"keel.dev/keel/pkg/controller/internal/worker"
 )
 
 // DefaultSyncPeriod is how often every autoscaler is evaluated.
@@ -93,55 +94,16 @@ func New(client *typed.Clientset, f *informers.Factory, opts Options) *Controlle
 
 // Run evaluates autoscalers with workers goroutines every sync period until ctx is done.
 func (c *Controller) Run(ctx context.Context, workers int) error {
-	defer c.queue.ShutDown()
-	if !informers.WaitForCacheSync(ctx, c.synced...) {
-		return fmt.Errorf("podautoscaler: wait for caches: %w", ctx.Err())
-	}
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for c.processNext(ctx) {
-			}
-		}()
-	}
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for {
-			t := c.clock.NewTimer(c.period)
-			select {
-			case <-ctx.Done():
-				t.Stop()
-				return
-			case <-t.C():
-				hs, _ := c.hpas.List(labels.Everything())
-				for _, h := range hs {
-					c.queue.Add(h.Namespace + "/" + h.Name)
-				}
-			}
-		}
-	}()
-	<-ctx.Done()
-	c.queue.ShutDown()
-	wg.Wait()
-	return nil
+	return worker.Run(ctx, "horizontalpodautoscaling", c.queue, c.synced, workers, c.sync,
+		worker.Resync(c.clock, c.period, c.enqueueAll))
 }
 
-func (c *Controller) processNext(ctx context.Context) bool {
-	k, shutdown := c.queue.Get()
-	if shutdown {
-		return false
+// enqueueAll queues every autoscaler for evaluation.
+func (c *Controller) enqueueAll() {
+	hs, _ := c.hpas.List(labels.Everything())
+	for _, h := range hs {
+		c.queue.Add(h.Namespace + "/" + h.Name)
 	}
-	defer c.queue.Done(k)
-	if err := c.sync(ctx, k); err != nil {
-		slog.Default().Error("sync horizontal pod autoscaler", "controller", "horizontalpodautoscaling", "key", k, "err", err)
-		c.queue.AddRateLimited(k)
-		return true
-	}
-	c.queue.Forget(k)
-	return true
 }
 
 // scaleClient reads and writes the scale subresource of the target kinds we support.

@@ -15,6 +15,7 @@ import (
 	"keel.dev/client/typed"
 	"keel.dev/client/workqueue"
 
+	"keel.dev/keel/pkg/controller/internal/expectations"
 	"keel.dev/keel/pkg/controller/internal/worker"
 )
 
@@ -43,7 +44,7 @@ type Controller struct {
 	burst    int
 
 	queue        *workqueue.Queue[string]
-	expectations *Expectations
+	expectations *expectations.Counts
 }
 
 // New returns a ReplicaSet controller.
@@ -74,11 +75,11 @@ func newController(cs *typed.Clientset, src source, pods *informers.PodInformer,
 	c := &Controller{
 		cs: cs, src: src, pods: pods, recorder: opts.Recorder, clock: opts.Clock, burst: opts.BurstReplicas,
 		queue:        workqueue.New[string](qopts...),
-		expectations: NewExpectations(opts.Clock),
+		expectations: expectations.New(opts.Clock, 0),
 	}
 	src.onChange(func(rs *appsv1.ReplicaSet, deleted bool) {
 		if deleted {
-			c.expectations.Delete(informers.KeyOf(rs))
+			c.expectations.Forget(informers.KeyOf(rs))
 		}
 		c.queue.Add(informers.KeyOf(rs))
 	})
@@ -126,7 +127,7 @@ func (c *Controller) podAdded(p *corev1.Pod) {
 	}
 	if ref := metav1.GetControllerOf(p); ref != nil {
 		if key, ok := c.ownerKey(p, ref); ok {
-			c.expectations.CreationObserved(key)
+			c.expectations.Observe(key, -1, 0)
 			c.queue.Add(key)
 		}
 		return
@@ -174,7 +175,7 @@ func (c *Controller) podDeleted(p *corev1.Pod) {
 		return
 	}
 	if key, ok := c.ownerKey(p, ref); ok {
-		c.expectations.DeletionObserved(key, informers.KeyOf(p))
+		c.expectations.ObserveDeletionOf(key, informers.KeyOf(p))
 		c.queue.Add(key)
 	}
 }

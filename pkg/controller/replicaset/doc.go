@@ -9,5 +9,7 @@
 // Expectations record, per owner key, the pod creations and deletions the
 // controller has asked for and not yet seen in the pod informer; while any
 // are outstanding (and younger than five minutes) the owner is not scaled
-// again, so lagging watches never cause over-creation.
+// again, so lagging watches never cause over-creation. They are the shared
+// internal/expectations counts, with deletions tracked by pod name so that a
+// pod seen going away twice counts once.
 package replicaset

@@ -17,6 +17,8 @@ import (
 	"keel.dev/apimachinery/pkg/runtime/schema"
 	"keel.dev/client/fake"
 	"keel.dev/client/informers"
+
+	"keel.dev/keel/pkg/controller/internal/expectations"
 )
 
 func TestScaleUpCreatesPodsFromTemplate(t *testing.T) {
@@ -62,23 +64,22 @@ func TestScaleUpCreatesPodsFromTemplate(t *testing.T) {
 }
 
 func TestExpectationsBlockScalingUntilObservedOrExpired(t *testing.T) {
-	e := NewExpectations(nil)
 	h := newHarness(t, Options{})
-	e.clock = h.clock
-	e.ExpectCreations("k", 2)
+	e := h.c.expectations
+	e.Expect("k", 2, 0)
 	if e.Satisfied("k") {
 		t.Fatal("satisfied with two creations outstanding")
 	}
-	e.CreationObserved("k")
-	e.CreationObserved("k")
+	e.Observe("k", -1, 0)
+	e.Observe("k", -1, 0)
 	if !e.Satisfied("k") {
 		t.Fatal("not satisfied after both creations were observed")
 	}
-	e.ExpectDeletions("k", []string{"ns/a"})
+	e.ExpectDeletionsOf("k", []string{"ns/a"})
 	if e.Satisfied("k") {
 		t.Fatal("satisfied with a deletion outstanding")
 	}
-	h.clock.Step(ExpectationsTimeout + time.Second)
+	h.clock.Step(expectations.DefaultTimeout + time.Second)
 	if !e.Satisfied("k") {
 		t.Fatal("not satisfied after the timeout")
 	}
@@ -113,7 +114,7 @@ func TestScaleDownDeletesInPreferenceOrder(t *testing.T) {
 			t.Errorf("deleted %q, want only %v", d, want)
 		}
 	}
-	if adds, dels := h.c.expectations.pending("default/web"); adds != 0 || dels > 3 {
+	if adds, dels := h.c.expectations.Pending("default/web"); adds != 0 || dels > 3 {
 		t.Errorf("expectations = %d adds, %d deletes", adds, dels)
 	}
 }

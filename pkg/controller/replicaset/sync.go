@@ -23,7 +23,7 @@ func (c *Controller) sync(ctx context.Context, key string) error {
 	ns, name := informers.SplitKey(key)
 	rs, err := c.src.get(ns, name)
 	if apierrors.IsNotFound(err) {
-		c.expectations.Delete(key)
+		c.expectations.Forget(key)
 		return nil
 	}
 	if err != nil {
@@ -101,11 +101,11 @@ func (c *Controller) manageReplicas(ctx context.Context, key string, rs *appsv1.
 	switch {
 	case diff < 0:
 		n := min(-diff, c.burst)
-		c.expectations.ExpectCreations(key, n)
+		c.expectations.Expect(key, n, 0)
 		created, err := slowStart(n, 1, func() error { return c.createPod(ctx, rs) })
 		// Creations never attempted will never be observed.
 		for range n - created {
-			c.expectations.CreationObserved(key)
+			c.expectations.Observe(key, -1, 0)
 		}
 		if worker.NamespaceTerminating(err) {
 			// The first refusal stopped the batches; nothing to report or retry.
@@ -121,7 +121,7 @@ func (c *Controller) manageReplicas(ctx context.Context, key string, rs *appsv1.
 		for i, p := range victims {
 			keys[i] = informers.KeyOf(p)
 		}
-		c.expectations.ExpectDeletions(key, keys)
+		c.expectations.ExpectDeletionsOf(key, keys)
 		var wg sync.WaitGroup
 		errs := make([]error, len(victims))
 		for i, p := range victims {
@@ -130,7 +130,7 @@ func (c *Controller) manageReplicas(ctx context.Context, key string, rs *appsv1.
 				defer wg.Done()
 				err := c.cs.CoreV1().Pods(p.Namespace).Delete(ctx, p.Name, metav1.DeleteOptions{})
 				if err != nil {
-					c.expectations.DeletionObserved(key, keys[i])
+					c.expectations.ObserveDeletionOf(key, keys[i])
 					if apierrors.IsNotFound(err) {
 						return
 					}
@@ -179,7 +179,7 @@ func (c *Controller) createPod(ctx context.Context, rs *appsv1.ReplicaSet) error
 	pod := podFromTemplate(rs, c.src.kind())
 	created, err := c.cs.CoreV1().Pods(rs.Namespace).Create(ctx, pod, metav1.CreateOptions{})
 	if err != nil {
-		c.expectations.CreationObserved(key)
+		c.expectations.Observe(key, -1, 0)
 		if worker.NamespaceTerminating(err) {
 			return fmt.Errorf("create pod: %w", err) // stops the slow start, without an event
 		}
