@@ -15,7 +15,6 @@ import (
 	corev1 "keel.dev/api/core/v1"
 
 	"keel.dev/keel/pkg/ctl/client"
-	"keel.dev/keel/pkg/ctl/internal/describe"
 	"keel.dev/keel/pkg/ctl/printers"
 )
 
@@ -161,6 +160,17 @@ func (d *describer) annotations(level int, m map[string]any) {
 
 func (d *describer) describe(obj map[string]any) error {
 	d.w = tabwriter.NewWriter(d.f.Out, 0, 8, 2, ' ', 0)
+	if ok, err := d.workload(obj); ok {
+		if err != nil {
+			return err
+		}
+		if d.events {
+			if err := d.eventLines(obj); err != nil {
+				return err
+			}
+		}
+		return d.w.Flush()
+	}
 	md, _ := obj["metadata"].(map[string]any)
 	labels, _ := md["labels"].(map[string]any)
 	ann, _ := md["annotations"].(map[string]any)
@@ -171,10 +181,6 @@ func (d *describer) describe(obj map[string]any) error {
 	switch obj["kind"] {
 	case "Pod":
 		d.pod(obj, labels, ann)
-	case "Deployment":
-		if err := d.deployment(obj, labels, ann); err != nil {
-			return err
-		}
 	case "Service":
 		d.service(obj, labels, ann)
 	case "Node":
@@ -418,52 +424,6 @@ func orDefault(s, def string) string {
 		return def
 	}
 	return s
-}
-
-func (d *describer) deployment(o map[string]any, labels, ann map[string]any) error {
-	spec, _ := o["spec"].(map[string]any)
-	status, _ := o["status"].(map[string]any)
-	if ts := gets(o, "metadata", "creationTimestamp"); ts != "" {
-		t, _ := time.Parse(time.RFC3339, ts)
-		d.line(0, "CreationTimestamp:\t%s\n", t.Format(time.RFC1123Z))
-	}
-	d.mapLines(0, "Labels", labels)
-	d.annotations(0, ann)
-	d.line(0, "Selector:\t%s\n", selectorString(o))
-	d.line(0, "Replicas:\t%s desired | %s updated | %s total | %s available | %s unavailable\n",
-		orDefault(gets(spec, "replicas"), "1"), orZero(gets(status, "updatedReplicas")), orZero(gets(status, "replicas")),
-		orZero(gets(status, "availableReplicas")), orZero(gets(status, "unavailableReplicas")))
-	st := orDefault(gets(spec, "strategy", "type"), "RollingUpdate")
-	d.line(0, "StrategyType:\t%s\n", st)
-	d.line(0, "MinReadySeconds:\t%s\n", orZero(gets(spec, "minReadySeconds")))
-	if st == "RollingUpdate" {
-		d.line(0, "RollingUpdateStrategy:\t%s max unavailable, %s max surge\n",
-			orDefault(gets(spec, "strategy", "rollingUpdate", "maxUnavailable"), "25%"), orDefault(gets(spec, "strategy", "rollingUpdate", "maxSurge"), "25%"))
-	}
-	if err := d.podTemplate(spec["template"]); err != nil {
-		return err
-	}
-	conds, _ := status["conditions"].([]any)
-	if len(conds) > 0 {
-		d.line(0, "Conditions:\n")
-		d.line(1, "Type\tStatus\tReason\n")
-		d.line(1, "----\t------\t------\n")
-		for _, c := range conds {
-			cm, _ := c.(map[string]any)
-			d.line(1, "%s \t%s\t%s\n", gets(cm, "type"), gets(cm, "status"), gets(cm, "reason"))
-		}
-	}
-	return nil
-}
-
-// podTemplate writes a workload's "Pod Template:" section into the
-// describe columns.
-func (d *describer) podTemplate(t any) error {
-	tmpl, err := podTemplateSpec(t)
-	if err != nil {
-		return err
-	}
-	return describe.PodTemplate(d.w, tmpl)
 }
 
 // podTemplateSpec decodes a pod template from its JSON form.

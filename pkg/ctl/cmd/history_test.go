@@ -49,7 +49,9 @@ func TestDescribeKinds(t *testing.T) {
 	s.Add(map[string]any{"apiVersion": "v1", "kind": "Node", "metadata": map[string]any{"name": "n1", "labels": map[string]any{"node-role.kubernetes.io/control-plane": ""}},
 		"status": map[string]any{"allocatable": map[string]any{"cpu": "2"}, "addresses": []any{map[string]any{"type": "InternalIP", "address": "10.0.0.2"}}}})
 	checks := map[string][]string{
-		"deploy/web": {"Selector:               app=web\n", "Replicas:               3 desired | 3 updated | 3 total | 2 available | 0 unavailable\n", "StrategyType:           RollingUpdate\n", "    Image:         nginx:1\n", "  Containers:\n   web:\n"},
+		// The fake API does not default the strategy, so there is no
+		// RollingUpdateStrategy line to widen the first column.
+		"deploy/web": {"Selector:           app=web\n", "Replicas:           3 desired | 3 updated | 3 total | 2 available | 0 unavailable\n", "MinReadySeconds:    0\n", "    Image:         nginx:1\n", "  Containers:\n   web:\n"},
 		"svc/web":    {"Selector:                 app=web\n", "Type:                     NodePort\n", "Port:                     80-8080  80/TCP\n", "TargetPort:               8080/TCP\n"},
 		"node/n1":    {"Roles:              control-plane\n", "  InternalIP:  10.0.0.2\n", "Non-terminated Pods:  (0 in total)\n"},
 	}

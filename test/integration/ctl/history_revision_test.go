@@ -198,7 +198,8 @@ func firstDiff(a, b string) string {
 
 // TestDescribePodTemplateSideBySide compares the "Pod Template:" section of
 // `describe deployment` (the lines up to the next top-level key) between
-// kubectl and ctl; the rest of describe differs (ctl lists no ReplicaSets).
+// kubectl and ctl, with a template that uses more fields than
+// TestDescribeWorkloadsSideBySide's.
 func TestDescribePodTemplateSideBySide(t *testing.T) {
 	s := startServer(t)
 	home := t.TempDir()
