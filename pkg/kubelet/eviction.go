@@ -38,7 +38,8 @@ func (k *Kubelet) evictionManager() *eviction.Manager {
 
 // startEviction builds the eviction manager over the node's real signals
 // and the CRI's container stats (unless the config brings its own sources)
-// and the pod workers, and runs it until ctx ends.
+// and the pod workers, and runs it until ctx ends. Local ephemeral storage
+// limits are enforced unless the config disables them.
 func (k *Kubelet) startEviction(ctx context.Context, recorder record.EventRecorder, node *corev1.Node) {
 	if k.cfg.Eviction == nil {
 		return
@@ -47,9 +48,13 @@ func (k *Kubelet) startEviction(ctx context.Context, recorder record.EventRecord
 	if cfg.Signals == nil {
 		cfg.Signals = &eviction.NodeSignals{RootDir: k.cfg.RootDir, Runtime: k.cfg.Runtime}
 	}
+	criStats := &eviction.CRIPodStats{Runtime: k.cfg.Runtime, RootDir: k.cfg.RootDir,
+		LogDir: func(p *corev1.Pod) string { return podworker.LogDirectory(k.cfg.PodLogsDir, p) }}
 	if cfg.PodStats == nil {
-		cfg.PodStats = &eviction.CRIPodStats{Runtime: k.cfg.Runtime, RootDir: k.cfg.RootDir,
-			LogDir: func(p *corev1.Pod) string { return podworker.LogDirectory(k.cfg.PodLogsDir, p) }}
+		cfg.PodStats = criStats
+	}
+	if cfg.LocalStorage == nil && !cfg.DisableLocalStorageLimits {
+		cfg.LocalStorage = criStats
 	}
 	cfg.ActivePods = k.activePods
 	cfg.Killer = podKiller{k.pods}

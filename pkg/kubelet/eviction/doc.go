@@ -1,4 +1,5 @@
-// Package eviction is the kubelet's node-pressure eviction manager.
+// Package eviction is the kubelet's eviction manager: node-pressure
+// evictions and local ephemeral storage limit evictions.
 //
 // Every monitoring interval it observes the eviction signals
 // (memory.available, nodefs/imagefs available bytes and free inodes,
@@ -13,10 +14,22 @@
 // rejects new pods at admission (BestEffort ones under memory pressure,
 // all of them under disk or PID pressure), except critical pods.
 //
+// Independently of node pressure, each pass also enforces local ephemeral
+// storage limits (LocalStorageCapacityIsolation): a pod whose disk emptyDir
+// holds more than its sizeLimit, whose total usage (writable layers, logs
+// and disk emptyDirs) exceeds the sum of its containers' ephemeral-storage
+// limits, or one of whose containers' writable layer and logs exceed that
+// container's limit, is evicted with Kubernetes' message and a 1 s grace
+// period. Only pods that set such a limit are measured (LocalStorageSource);
+// these evictions set no node condition.
+//
 // Pipeline of one pass (Manager.Synchronize):
 //
 //	SignalSource.Observe ─▶ thresholds met (+ unresolved min-reclaim)
-//	  ─▶ node conditions (transition period) ─▶ thresholds past grace
+//	  ─▶ node conditions (transition period)
+//	  ─▶ pods with storage limits: LocalStorageSource ─▶ evict one over
+//	     its limit, ending the pass
+//	  ─▶ thresholds past grace
 //	  ─▶ disk signal: ImageReclaimer.DeleteUnusedImages, observe again,
 //	     stop if every threshold is resolved
 //	  ─▶ rank active pods (PodStatsSource) ─▶ PodKiller.KillPod(one pod)

@@ -70,6 +70,14 @@ type Config struct {
 
 	Signals  SignalSource
 	PodStats PodStatsSource
+	// LocalStorage measures pods for their local ephemeral storage limits
+	// (emptyDir sizeLimit, container and pod ephemeral-storage limits),
+	// which are enforced every interval without node pressure; nil
+	// enforces none, as localStorageCapacityIsolation=false does.
+	LocalStorage LocalStorageSource
+	// DisableLocalStorageLimits tells the kubelet not to fill in
+	// LocalStorage (localStorageCapacityIsolation=false).
+	DisableLocalStorageLimits bool
 	// ActivePods lists the pods running on the node that may be evicted.
 	ActivePods func() []*corev1.Pod
 	Killer     PodKiller
@@ -81,8 +89,9 @@ type Config struct {
 	Logger   *slog.Logger
 }
 
-// Manager evicts pods when the node runs low on a resource and reports the
-// pressure conditions. Admit and Pressure are safe for concurrent use;
+// Manager evicts pods when the node runs low on a resource or when they
+// exceed their local ephemeral storage limits, and reports the pressure
+// conditions. Admit and Pressure are safe for concurrent use;
 // Synchronize and Run are called from one goroutine.
 type Manager struct {
 	cfg Config
@@ -226,14 +235,29 @@ func (m *Manager) Run(ctx context.Context) {
 }
 
 // Synchronize makes one pass: it observes the signals, updates the
-// pressure conditions and evicts at most one pod, which it returns.
+// pressure conditions, evicts a pod over its local storage limits if any
+// is, else evicts at most one pod for a threshold met; it returns the
+// evicted pod.
 func (m *Manager) Synchronize(ctx context.Context) (*corev1.Pod, error) {
+	active, obs, err := m.observePressure(ctx)
+	if p := m.enforceStorageLimits(ctx); p != nil {
+		return p, nil
+	}
+	if err != nil || len(active) == 0 {
+		return nil, err
+	}
+	return m.evictOne(ctx, active, obs)
+}
+
+// observePressure observes the signals and updates the pressure
+// conditions; it returns the thresholds past their grace period.
+func (m *Manager) observePressure(ctx context.Context) ([]int, Observations, error) {
 	if len(m.cfg.Thresholds) == 0 {
-		return nil, nil
+		return nil, nil, nil
 	}
 	obs, err := m.cfg.Signals.Observe(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	now := m.cfg.Clock.Now()
 	m.mu.Lock()
@@ -279,10 +303,7 @@ func (m *Manager) Synchronize(ctx context.Context) (*corev1.Pod, error) {
 	if changed {
 		m.cfg.Logger.Info("eviction manager: node pressure conditions", "conditions", conds)
 	}
-	if len(active) == 0 {
-		return nil, nil
-	}
-	return m.evictOne(ctx, active, obs)
+	return active, obs, nil
 }
 
 // thresholdsMet returns the indices of the thresholds whose signal is
