@@ -17,8 +17,21 @@ import (
 // apiTimeout bounds one API call made on behalf of a pod worker.
 const apiTimeout = 30 * time.Second
 
-// apiGetter reads ConfigMaps and Secrets straight from the apiserver.
+// apiGetter reads ConfigMaps, Secrets and claims straight from the
+// apiserver; pods read ConfigMaps and Secrets through objcache, which falls
+// back to such GETs for objects no registered pod refers to.
 type apiGetter struct{ cs *typed.Clientset }
+
+// trackObjects registers the ConfigMaps and Secrets p refers to with the
+// object cache while p may still start containers or refresh volumes, and
+// releases them once p is terminal (its deletion releases them too).
+func (k *Kubelet) trackObjects(p *corev1.Pod) {
+	if p.Status.Phase == corev1.PodSucceeded || p.Status.Phase == corev1.PodFailed {
+		k.objects.UnregisterPod(p)
+		return
+	}
+	k.objects.RegisterPod(p)
+}
 
 // GetConfigMap fetches a ConfigMap.
 func (g apiGetter) GetConfigMap(namespace, name string) (*corev1.ConfigMap, error) {

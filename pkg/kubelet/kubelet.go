@@ -20,6 +20,7 @@ import (
 	"keel.dev/keel/pkg/kubelet/images"
 	"keel.dev/keel/pkg/kubelet/network"
 	"keel.dev/keel/pkg/kubelet/nodestatus"
+	"keel.dev/keel/pkg/kubelet/objcache"
 	"keel.dev/keel/pkg/kubelet/podworker"
 	"keel.dev/keel/pkg/kubelet/server"
 	"keel.dev/keel/pkg/kubelet/staticpod"
@@ -94,6 +95,9 @@ type Kubelet struct {
 	pods    *podworker.Manager
 	podInf  *informers.PodInformer
 	factory *informers.Factory
+	// objects serves the ConfigMaps and Secrets of the node's pods from
+	// one shared watch per object (adapters.go: trackObjects).
+	objects *objcache.Manager
 
 	// eviction and admission (eviction.go); evict is guarded by admit.mu.
 	evict    *eviction.Manager
@@ -174,6 +178,7 @@ func (k *Kubelet) Run(ctx context.Context) error {
 	}))
 	svcInf := informers.Services(k.factory)
 	getter := apiGetter{cs: cs}
+	k.objects = objcache.New(ctx, cs, objcache.Options{Logger: k.log})
 	alloc := k.status.Allocatable()
 	mounter := k.cfg.Mounter
 	if mounter == nil {
@@ -187,9 +192,9 @@ func (k *Kubelet) Run(ctx context.Context) error {
 		RuntimeName:     k.cfg.RuntimeName,
 		Recorder:        eventRecorder{recorder},
 		Sink:            k.statusSink(k.sink),
-		Getter:          getter,
+		Getter:          k.objects,
 		Services:        serviceLister{svcInf.Lister()},
-		Volumes:         &volumes.Manager{Root: k.cfg.RootDir, Getter: getter, Claims: getter, Mounter: mounter, NodeAllocatable: alloc, Tokens: tokens},
+		Volumes:         &volumes.Manager{Root: k.cfg.RootDir, Getter: k.objects, Claims: getter, Mounter: mounter, NodeAllocatable: alloc, Tokens: tokens},
 		RootDir:         k.cfg.RootDir,
 		PodLogsDir:      k.cfg.PodLogsDir,
 		NodeName:        nodeName,
@@ -206,16 +211,19 @@ func (k *Kubelet) Run(ctx context.Context) error {
 	k.podInf.AddEventHandler(informers.HandlerFuncs[*corev1.Pod]{
 		AddFunc: func(p *corev1.Pod, _ bool) {
 			if !k.mirrorEvent(p) {
+				k.trackObjects(p)
 				k.admitAndUpdate(p)
 			}
 		},
 		UpdateFunc: func(_, p *corev1.Pod) {
 			if !k.mirrorEvent(p) {
+				k.trackObjects(p)
 				k.admitAndUpdate(p)
 			}
 		},
 		DeleteFunc: func(p *corev1.Pod) {
 			if !k.mirrorEvent(p) {
+				k.objects.UnregisterPod(p)
 				k.forget(p)
 				k.pods.RemovePod(k.prepare(p))
 			}
