@@ -48,8 +48,13 @@ type Config struct {
 	// StartWait is how long a pod waits for one of those slots before going
 	// ahead anyway (default 10 s).
 	StartWait time.Duration
+	// RelistPeriod is how old the node-wide listing of sandboxes and
+	// containers a resyncing worker reads may be (default ResyncPeriod;
+	// negative: every worker lists its own pod).
+	RelistPeriod time.Duration
 
-	gate *startGate
+	gate   *startGate
+	relist *nodeRelist
 }
 
 func (c *Config) complete() {
@@ -88,6 +93,12 @@ func (c *Config) complete() {
 	}
 	if c.StartWait == 0 {
 		c.StartWait = 10 * time.Second
+	}
+	if c.RelistPeriod == 0 {
+		c.RelistPeriod = c.ResyncPeriod
+	}
+	if c.relist == nil {
+		c.relist = newNodeRelist(c.Runtime, c.Clock, c.RelistPeriod)
 	}
 	if c.gate == nil && c.MaxParallelStarts > 0 {
 		c.gate = newStartGate(c.MaxParallelStarts, c.StartWait, c.Clock)

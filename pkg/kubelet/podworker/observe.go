@@ -95,14 +95,30 @@ func (w *Worker) containerStatuses(ctx context.Context, list []*runtimeapi.Conta
 }
 
 func (w *Worker) observe(ctx context.Context) (*observed, error) {
+	return w.observeFrom(ctx, nil)
+}
+
+// observeShared is observe from the node-wide listing when one began after
+// the worker's previous pass ended (so it shows everything that pass did).
+func (w *Worker) observeShared(ctx context.Context) (*observed, error) {
+	return w.observeFrom(ctx, w.cfg.relist.since(ctx, w.lastPassEnd))
+}
+
+func (w *Worker) observeFrom(ctx context.Context, snap *relistSnapshot) (*observed, error) {
 	rt := w.cfg.Runtime
 	uid := string(w.uid)
 	o := &observed{containers: map[string][]status.Container{}, sandboxOf: map[string]string{}}
-	sbs, err := rt.ListPodSandbox(ctx, &runtimeapi.ListPodSandboxRequest{Filter: &runtimeapi.PodSandboxFilter{LabelSelector: map[string]string{cri.LabelPodUID: uid}}})
-	if err != nil {
-		return nil, fmt.Errorf("list sandboxes: %w", err)
+	var listed []*runtimeapi.Container
+	if snap != nil {
+		o.sandboxes = append([]*runtimeapi.PodSandbox(nil), snap.sandboxes[uid]...)
+		listed = snap.containers[uid]
+	} else {
+		sbs, err := rt.ListPodSandbox(ctx, &runtimeapi.ListPodSandboxRequest{Filter: &runtimeapi.PodSandboxFilter{LabelSelector: map[string]string{cri.LabelPodUID: uid}}})
+		if err != nil {
+			return nil, fmt.Errorf("list sandboxes: %w", err)
+		}
+		o.sandboxes = sbs.Items
 	}
-	o.sandboxes = sbs.Items
 	sort.Slice(o.sandboxes, func(i, j int) bool {
 		a, b := o.sandboxes[i], o.sandboxes[j]
 		if a.Metadata.GetAttempt() != b.Metadata.GetAttempt() {
@@ -117,15 +133,18 @@ func (w *Worker) observe(ctx context.Context) (*observed, error) {
 		}
 		o.sandbox = st
 	}
-	cs, err := rt.ListContainers(ctx, &runtimeapi.ListContainersRequest{Filter: &runtimeapi.ContainerFilter{LabelSelector: map[string]string{cri.LabelPodUID: uid}}})
-	if err != nil {
-		return nil, fmt.Errorf("list containers: %w", err)
+	if snap == nil {
+		cs, err := rt.ListContainers(ctx, &runtimeapi.ListContainersRequest{Filter: &runtimeapi.ContainerFilter{LabelSelector: map[string]string{cri.LabelPodUID: uid}}})
+		if err != nil {
+			return nil, fmt.Errorf("list containers: %w", err)
+		}
+		listed = cs.Containers
 	}
-	sandboxOf := make(map[string]string, len(cs.Containers))
-	for _, c := range cs.Containers {
+	sandboxOf := make(map[string]string, len(listed))
+	for _, c := range listed {
 		sandboxOf[c.Id] = c.PodSandboxId
 	}
-	for _, s := range w.containerStatuses(ctx, cs.Containers) {
+	for _, s := range w.containerStatuses(ctx, listed) {
 		rc, _ := strconv.Atoi(s.Annotations[cri.AnnotationRestarts])
 		name := s.Labels[cri.LabelContainerName]
 		if name == "" {

@@ -163,3 +163,44 @@ func TestImagePullFreesTheStartSlot(t *testing.T) {
 		t.Errorf("%d start slots still held", len(e.cfg.gate.slots))
 	}
 }
+
+func TestResyncingWorkersShareOneListingOfTheNode(t *testing.T) {
+	e := newEnv(t)
+	a := NewWorker(e.cfg, newPod(corev1.RestartPolicyAlways, nil, ctr("app-a")))
+	podB := newPod(corev1.RestartPolicyAlways, nil, ctr("app-b"))
+	podB.UID, podB.Name = "uid-b", "web-b"
+	b := NewWorker(e.cfg, podB)
+	e.sync(a)
+	e.sync(b)
+	lists := func() int { return len(e.calls("ListPodSandbox", "ListContainers")) }
+
+	e.clk.Advance(time.Second + time.Millisecond)
+	e.rt.ResetCalls()
+	e.sync(a)
+	e.sync(b)
+	if n := lists(); n != 2 {
+		t.Errorf("two resyncs listed the runtime %d times, want one listing (2 calls): %q", n, e.rt.Calls())
+	}
+	if s := findStatus(b.Status().ContainerStatuses, "app-b"); s.State.Running == nil {
+		t.Errorf("b from the shared listing: %+v", s)
+	}
+
+	// b's container exits: the next listing (the period has passed) shows it and b restarts it.
+	e.rt.Exit(e.rt.Running("app-b"), 1, "Error")
+	e.clk.Advance(time.Second + time.Millisecond)
+	e.rt.ResetCalls()
+	e.sync(b)
+	if got := e.calls("StartContainer"); len(got) != 1 {
+		t.Errorf("StartContainer calls = %q, want app-b restarted", got)
+	}
+	// a pass that acted is followed by a pass that lists for itself: the
+	// shared listing began before that pass ended.
+	e.rt.ResetCalls()
+	e.sync(b)
+	if got := e.rt.Calls(); len(got) < 2 || got[0] != "ListPodSandbox" {
+		t.Errorf("calls after an acting pass = %q", got)
+	}
+	if s := findStatus(b.Status().ContainerStatuses, "app-b"); s.RestartCount != 1 {
+		t.Errorf("app-b after its restart = %+v", s)
+	}
+}

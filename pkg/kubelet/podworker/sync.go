@@ -19,6 +19,14 @@ const (
 
 // syncRunning advances a live pod: sandbox, probes, init containers, app containers.
 func (w *Worker) syncRunning(ctx context.Context, pod *corev1.Pod, obs *observed) error {
+	if !obs.ready() {
+		// a new sandbox: hold a start slot until this pass has started the
+		// pod's first containers (image pulls and postStart hooks free it).
+		// Volumes are set up inside the slot too, so that a batch of pods
+		// spends its first CPU on the pods whose turn it is.
+		w.startSlot = w.cfg.gate.acquire(ctx)
+		defer w.releaseStartSlot()
+	}
 	now := w.cfg.Clock.Now()
 	if !w.volumesDone && w.cfg.Volumes != nil {
 		if err := w.cfg.Volumes.SetUp(ctx, pod); err != nil {
@@ -30,12 +38,6 @@ func (w *Worker) syncRunning(ctx context.Context, pod *corev1.Pod, obs *observed
 		// resync configMap/secret/downwardAPI contents.
 		_ = w.cfg.Volumes.SetUp(ctx, pod)
 		w.volumesAt = now
-	}
-	if !obs.ready() {
-		// a new sandbox: hold a start slot until this pass has started the
-		// pod's first containers (image pulls and postStart hooks free it).
-		w.startSlot = w.cfg.gate.acquire(ctx)
-		defer w.releaseStartSlot()
 	}
 	sandboxID, err := w.ensureSandbox(ctx, pod, obs)
 	if err != nil {

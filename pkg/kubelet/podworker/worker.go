@@ -47,6 +47,9 @@ type Worker struct {
 	startSlot func()
 	// volumesAt is when the pod's volume contents were last refreshed.
 	volumesAt time.Time
+	// lastPassEnd is when the previous Sync ended: a node-wide listing
+	// that began later shows everything that pass did to the runtime.
+	lastPassEnd time.Time
 }
 
 // NewWorker returns a worker for pod; cfg is shared by all workers.
@@ -122,7 +125,8 @@ func (w *Worker) Sync(ctx context.Context) (corev1.PodStatus, error) {
 	if w.Terminated() {
 		return *w.Status(), nil
 	}
-	obs, err := w.observe(ctx)
+	defer func() { w.lastPassEnd = w.cfg.Clock.Now() }()
+	obs, err := w.observeShared(ctx)
 	if err != nil {
 		return corev1.PodStatus{}, err
 	}
