@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
+
+	"golang.org/x/sys/unix"
 )
 
 // SysMounter mounts with mount(2).
@@ -26,12 +28,18 @@ func (SysMounter) MountTmpfs(dir string, size int64) error {
 // Unmount unmounts dir.
 func (SysMounter) Unmount(dir string) error { return syscall.Unmount(dir, 0) }
 
-// IsMountPoint reports whether dir is a mount point. A directory on another
-// device than its parent is one (every tmpfs the kubelet mounts is, and
-// that is the case of each periodic volume refresh, answered by two stat
-// calls); otherwise dir is looked up in /proc/self/mountinfo, which also
-// finds bind mounts of the parent's own file system.
+// IsMountPoint reports whether dir is a mount point. The kernel says so
+// directly (statx's mount-root attribute, Linux 5.8+), at the cost of one
+// system call; where it cannot, a directory on another device than its
+// parent is one, and otherwise dir is looked up in /proc/self/mountinfo,
+// which also finds bind mounts of the parent's own file system.
 func (SysMounter) IsMountPoint(dir string) bool {
+	var stx unix.Statx_t
+	if err := unix.Statx(unix.AT_FDCWD, dir, unix.AT_SYMLINK_NOFOLLOW, 0, &stx); err == nil && stx.Attributes_mask&unix.STATX_ATTR_MOUNT_ROOT != 0 {
+		return stx.Attributes&unix.STATX_ATTR_MOUNT_ROOT != 0
+	} else if os.IsNotExist(err) {
+		return false
+	}
 	var st, parent syscall.Stat_t
 	if syscall.Lstat(dir, &st) != nil {
 		return false
