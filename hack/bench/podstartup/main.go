@@ -5,7 +5,9 @@
 // IfNotPresent), watches them, and prints the p50/p90/p99/max latency from
 // each pod's creation to the arrival of the watch event showing it Running
 // and Ready, with the scheduling (binding) and kubelet (bound to running)
-// shares, then deletes the namespace.
+// shares, then deletes the namespace. With -runtime-only it starts the same
+// pods straight through a CRI endpoint instead, to measure the container
+// runtime alone.
 //
 // Latencies are measured from the moment the create request was sent,
 // which the client clock knows to the microsecond; creationTimestamp has
@@ -35,10 +37,19 @@ func main() {
 	startCluster := flag.Bool("start-cluster", true, "start a temporary local cluster when -kubeconfig reaches none")
 	keep := flag.Bool("keep", false, "keep the namespace (and the temporary cluster's directory)")
 	hostNetwork := flag.Bool("host-network", false, "run the pods in the node's network namespace (no CNI), to tell the network's share of the latency")
+	runtimeOnly := flag.String("runtime-only", "", "a CRI endpoint (unix:///run/containerd/containerd.sock): start the pods straight through it, with no Keel component, to tell the container runtime's own share (needs the node's CNI config and images in place, e.g. a running `make up` cluster)")
+	parallel := flag.Int("parallel", 4, "with -runtime-only: pods started at a time (the kubelet's default --max-parallel-pod-starts; 0: all at once)")
 	flag.Parse()
 
 	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
 	defer cancel()
+	if *runtimeOnly != "" {
+		if err := measureRuntime(ctx, *runtimeOnly, options{pods: *pods, image: *image, hostNetwork: *hostNetwork}, *parallel); err != nil {
+			fmt.Fprintf(os.Stderr, "podstartup: %v\n", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := run(ctx, options{kubeconfig: *kubeconfig, pods: *pods, image: *image, startCluster: *startCluster, keep: *keep, hostNetwork: *hostNetwork}); err != nil {
 		fmt.Fprintf(os.Stderr, "podstartup: %v\n", err)
 		os.Exit(1)
