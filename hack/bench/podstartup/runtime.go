@@ -93,12 +93,14 @@ func startRuntimePod(ctx context.Context, rt *cri.Client, o options, run string,
 		return "", err
 	}
 	ns := &runtimeapi.NamespaceOption{}
+	hostname := name
 	if o.hostNetwork {
-		ns.Network = runtimeapi.NamespaceMode_NODE
+		// the node's network and UTS namespaces, as the kubelet asks for them.
+		ns.Network, hostname = runtimeapi.NamespaceMode_NODE, ""
 	}
 	sbCfg := &runtimeapi.PodSandboxConfig{
 		Metadata:     &runtimeapi.PodSandboxMetadata{Name: name, Namespace: "podstartup-runtime-" + run, Uid: uid},
-		Hostname:     name,
+		Hostname:     hostname,
 		LogDirectory: logDir,
 		Labels:       map[string]string{"keel.dev/podstartup": run},
 		Linux:        &runtimeapi.LinuxPodSandboxConfig{SecurityContext: &runtimeapi.LinuxSandboxSecurityContext{NamespaceOptions: ns}},
