@@ -167,6 +167,7 @@ func (w *Worker) Sync(ctx context.Context) (corev1.PodStatus, error) {
 	if !w.terminal {
 		before := w.acted.Load()
 		syncErr = w.syncRunning(ctx, pod, obs)
+		w.collectGarbage(ctx, pod, obs)
 		if w.acted.Load() != before {
 			if obs, err = w.observe(ctx); err != nil {
 				return corev1.PodStatus{}, err

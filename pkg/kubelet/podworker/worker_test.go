@@ -3,6 +3,7 @@ package podworker
 import (
 	"context"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -463,5 +464,41 @@ func TestTerminationMessages(t *testing.T) {
 	}
 	if s := findStatus(st.ContainerStatuses, "logs"); s.State.Terminated == nil || s.State.Terminated.Message != "panic: boom\n" {
 		t.Errorf("logs terminated = %+v", s.State.Terminated)
+	}
+}
+
+func TestDeadContainersAreCollected(t *testing.T) {
+	e := newEnv(t)
+	e.rt.OnStart(exitOnStart("app", 1))
+	pod := newPod(corev1.RestartPolicyAlways, nil, ctr("app"))
+	w := NewWorker(e.cfg, pod)
+	logDir := filepath.Join(LogDirectory(e.cfg.PodLogsDir, pod), "app")
+	// the runtime writes each instance's log; the kubelet must remove those of removed instances.
+	writeLogs := func() {
+		for _, c := range e.rt.Containers("app") {
+			_ = os.MkdirAll(logDir, 0o755)
+			_ = os.WriteFile(filepath.Join(LogDirectory(e.cfg.PodLogsDir, pod), c.Config.LogPath), []byte("x"), 0o644)
+		}
+	}
+	for i := 0; i < 200 && len(e.calls("StartContainer")) < 4; i++ {
+		writeLogs()
+		e.sync(w)
+		e.clk.Advance(5 * time.Second)
+	}
+	writeLogs()
+	st := e.sync(w)
+	left := e.rt.Containers("app")
+	if len(left) != 1 {
+		t.Fatalf("%d instances of app left after 4 starts, want only the newest exited one: %+v", len(left), left)
+	}
+	if s := findStatus(st.ContainerStatuses, "app"); s.RestartCount != 3 || s.LastTerminationState.Terminated == nil {
+		t.Errorf("status after collection = %+v", s)
+	}
+	entries, _ := os.ReadDir(logDir)
+	if len(entries) != 1 || entries[0].Name() != "3.log" {
+		t.Errorf("log files left = %v, want only 3.log", entries)
+	}
+	if n := len(e.calls("RemoveContainer")); n != 3 {
+		t.Errorf("RemoveContainer calls = %d, want 3", n)
 	}
 }
