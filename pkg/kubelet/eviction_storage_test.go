@@ -54,24 +54,12 @@ func TestKubeletEvictsPodsOverTheirLocalStorageLimits(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	k, err := New(Config{Client: cs.Clientset, Runtime: rt.Service(), RuntimeName: rt.RuntimeName(), RootDir: dir,
+	k, ctx, stop := runKubelet(t, Config{Client: cs.Clientset, Runtime: rt.Service(), RuntimeName: rt.RuntimeName(), RootDir: dir,
 		PodLogsDir: logsDir, SimplifyProbes: true, Logger: quiet, OnPodCIDR: rt.SetPodCIDR,
 		Eviction: &eviction.Config{Thresholds: th, MonitoringInterval: 50 * time.Millisecond, Signals: &switchSignals{}},
 		Node: nodestatus.Config{NodeName: "n1", NodeIP: "10.0.0.1", UpdateFrequency: 50 * time.Millisecond,
 			Machine: nodestatus.Machine{NumCPU: 1, MemoryBytes: 1 << 30}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		_ = k.Run(ctx)
-	}()
-	defer func() {
-		cancel()
-		<-done
-	}()
+	defer stop()
 
 	mk := func(name string, volumes ...corev1.Volume) *corev1.Pod {
 		p := testPod()

@@ -56,24 +56,12 @@ func TestKubeletEvictsAndRejectsUnderMemoryPressure(t *testing.T) {
 		t.Fatal(err)
 	}
 	sig := &switchSignals{}
-	k, err := New(Config{Client: cs.Clientset, Runtime: rt.Service(), RuntimeName: rt.RuntimeName(), RootDir: dir,
+	k, ctx, stop := runKubelet(t, Config{Client: cs.Clientset, Runtime: rt.Service(), RuntimeName: rt.RuntimeName(), RootDir: dir,
 		PodLogsDir: dir + "/logs", SimplifyProbes: true, Logger: quiet, OnPodCIDR: rt.SetPodCIDR,
 		Eviction: &eviction.Config{Thresholds: th, MonitoringInterval: 50 * time.Millisecond, Signals: sig},
 		Node: nodestatus.Config{NodeName: "n1", NodeIP: "10.0.0.1", UpdateFrequency: 50 * time.Millisecond,
 			Machine: nodestatus.Machine{NumCPU: 1, MemoryBytes: 1 << 30}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		_ = k.Run(ctx)
-	}()
-	defer func() {
-		cancel()
-		<-done
-	}()
+	defer stop()
 	pods := cs.CoreV1().Pods("default")
 	if _, err := pods.Create(ctx, testPod(), metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)

@@ -23,6 +23,26 @@ func waitUntil(t *testing.T, what string, cond func() bool) {
 	t.Fatalf("timed out waiting for %s", what)
 }
 
+// runKubelet runs a kubelet built from cfg until stop is called; ctx is
+// the run's context.
+func runKubelet(t *testing.T, cfg Config) (k *Kubelet, ctx context.Context, stop func()) {
+	t.Helper()
+	k, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = k.Run(ctx)
+	}()
+	return k, ctx, func() {
+		cancel()
+		<-done
+	}
+}
+
 // TestKubeletRunsOnlyItsPods runs the main loop on a fake clientset: a pod
 // bound to the node runs and reports status, a pod bound elsewhere is
 // ignored, and a pod removed from the API is torn down.
@@ -34,22 +54,10 @@ func TestKubeletRunsOnlyItsPods(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer rt.Close()
-	k, err := New(Config{Client: cs.Clientset, Runtime: rt.Service(), RuntimeName: rt.RuntimeName(), RootDir: dir,
+	_, ctx, stop := runKubelet(t, Config{Client: cs.Clientset, Runtime: rt.Service(), RuntimeName: rt.RuntimeName(), RootDir: dir,
 		PodLogsDir: dir + "/logs", SimplifyProbes: true, Logger: quiet, OnPodCIDR: rt.SetPodCIDR,
 		Node: nodestatus.Config{NodeName: "n1", NodeIP: "10.0.0.1", Machine: nodestatus.Machine{NumCPU: 1, MemoryBytes: 1 << 30}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		_ = k.Run(ctx)
-	}()
-	defer func() {
-		cancel()
-		<-done
-	}()
+	defer stop()
 	pods := cs.CoreV1().Pods("default")
 	mine, other := testPod(), testPod()
 	other.Name, other.UID, other.Spec.NodeName = "elsewhere", "uid-2", "n2"
