@@ -11,6 +11,7 @@ import (
 
 	corev1 "keel.dev/api/core/v1"
 	metav1 "keel.dev/apimachinery/pkg/apis/meta/v1"
+	"keel.dev/apimachinery/pkg/runtime"
 	"keel.dev/client/kubeconfig"
 	"keel.dev/client/typed"
 )
@@ -27,7 +28,9 @@ func connect(ctx context.Context, path string) (*typed.Clientset, error) {
 	if err != nil {
 		return nil, fmt.Errorf("kubeconfig %s: %w", path, err)
 	}
-	cfg.QPS, cfg.Burst = 200, 400
+	// protobuf, as Keel's own components and Kubernetes' load tests use:
+	// the load program should cost the apiserver as little as it can.
+	cfg.QPS, cfg.Burst, cfg.ContentType = 200, 400, runtime.ContentTypeProtobuf
 	cs, err := typed.NewForConfig(cfg)
 	if err != nil {
 		return nil, err
