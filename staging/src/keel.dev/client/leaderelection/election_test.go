@@ -137,7 +137,11 @@ func TestTwoCandidatesAcquireRenewStealAndRelease(t *testing.T) {
 		if h.lease().Spec.HolderIdentity != nil && *h.lease().Spec.HolderIdentity == "b" {
 			t.Fatal("the standby stole the lease before it expired")
 		}
-		h.advance(6 * time.Second)
+		// b may steal once it has seen the record unchanged for a lease
+		// duration (15 s) from when it last saw it change — up to a retry
+		// period (2 s) after a's last renewal, itself up to a retry period
+		// before the partition — and acts on its next retry: by 19 s.
+		h.advance(10 * time.Second)
 		l := h.lease()
 		if *l.Spec.HolderIdentity != "b" || !h.has("b started") || *l.Spec.LeaseTransitions != 1 {
 			t.Errorf("after expiry holder=%q transitions=%d", *l.Spec.HolderIdentity, *l.Spec.LeaseTransitions)
