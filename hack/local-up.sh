@@ -226,7 +226,10 @@ fi
 if have kubelet; then
   mkdir -p "$CNI_CONF_DIR" "$LOCAL_DIR/kubelet"
   # No usage-based image garbage collection: the local images come from
-  # tarballs, and there is no registry to pull them back from.
+  # tarballs, and there is no registry to pull them back from. No disk-based
+  # eviction either: a development machine's disk is shared with everything
+  # else on it, and a laptop 86% full must not evict the cluster's pods
+  # (KUBELET_FLAGS="--eviction-hard=..." brings the thresholds back).
   kubelet_taint=()
   have cloud-controller-manager && kubelet_taint=(--cloud-provider external)
   extra kubelet
@@ -235,7 +238,8 @@ if have kubelet; then
     --container-runtime-endpoint "unix://$CONTAINERD_SOCK" --pod-infra-image "$SANDBOX_IMAGE" \
     --cni-bin-dir "$CNI_BIN_DIR" --cni-conf-dir "$CNI_CONF_DIR" \
     --root-dir "$LOCAL_DIR/kubelet" --pod-logs-dir "$LOCAL_POD_LOGS" \
-    --client-ca-file "$LOCAL_PKI/ca.crt" --image-gc-high-threshold 100 "${kubelet_taint[@]}" "${EXTRA[@]}"
+    --client-ca-file "$LOCAL_PKI/ca.crt" --image-gc-high-threshold 100 \
+    --eviction-hard 'memory.available<100Mi' "${kubelet_taint[@]}" "${EXTRA[@]}"
 fi
 if have proxy; then
   extra proxy

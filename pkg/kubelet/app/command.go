@@ -213,6 +213,10 @@ func Config(ctx context.Context, o *Options, cs *typed.Clientset, machine nodest
 		cfg.PodLogsDir = filepath.Join(rootDir, "pod-logs")
 		cfg.ContainerLogMaxSize = -1 // the fake runtime writes no logs to rotate
 		cfg.ImageGC = nil            // its images take no disk; the host's usage must not remove them
+		if cfg.Eviction != nil {
+			// Nor may the host's memory or disk put the fake node under pressure.
+			cfg.Eviction.Signals = rt.Signals(machine.MemoryBytes, machine.EphemeralBytes)
+		}
 		return cfg, rt.Close, nil
 	}
 	client, err := cri.Dial(ctx, o.RuntimeEndpoint)
