@@ -61,6 +61,9 @@ type Config struct {
 	ServingCert *tls.Certificate
 	// ClientCAs authenticates API clients; nil accepts any client.
 	ClientCAs *x509.CertPool
+	// DisableProfiling keeps /debug/pprof off the API (served by default,
+	// as Kubernetes' enableProfilingHandler).
+	DisableProfiling bool
 	// Eviction is the node-pressure eviction policy (thresholds, periods);
 	// nil runs no eviction manager.
 	Eviction *eviction.Config
@@ -266,7 +269,8 @@ func (k *Kubelet) Run(ctx context.Context) error {
 			return fmt.Errorf("kubelet API listener: %w", err)
 		}
 		srv := server.New(server.Config{Runtime: k.cfg.Runtime, Pods: k.serverPods(), Stats: k.stats, NodeName: nodeName,
-			NodeIPs: []string{k.status.HostIP()}, ServingCert: k.cfg.ServingCert, ClientCAs: k.cfg.ClientCAs, Logger: k.log})
+			NodeIPs: []string{k.status.HostIP()}, ServingCert: k.cfg.ServingCert, ClientCAs: k.cfg.ClientCAs,
+			Profiling: !k.cfg.DisableProfiling, Logger: k.log})
 		go func() {
 			if err := srv.Serve(ctx, ln); err != nil {
 				k.log.Error("kubelet API server failed", "err", err)

@@ -218,6 +218,7 @@ func Start(ctx context.Context, cfg *Config) (_ *Running, err error) {
 		MaxRequestsInFlight:         c.MaxRequestsInflight,
 		MaxMutatingRequestsInFlight: c.MaxMutatingRequestsInflight,
 		NonResource:                 nonResource,
+		Profiling:                   c.Profiling,
 	})
 
 	if c.WriteKubeconfig != "" {

@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"net/http/pprof"
 	"strings"
 
 	"keel.dev/keel/pkg/apiserver/authn"
@@ -38,6 +39,8 @@ type ChainConfig struct {
 	// NonResource, when set, gets the non-resource requests no built-in
 	// endpoint serves, instead of the 404 Status.
 	NonResource http.Handler
+	// Profiling serves Go's runtime profiles under /debug/pprof/.
+	Profiling bool
 }
 
 // BuildHandlerChain returns the apiserver's root handler: resource requests
@@ -70,6 +73,13 @@ func BuildHandlerChain(apiHandler http.Handler, cfg ChainConfig) http.Handler {
 	mux.Handle("/metrics", metrics.Handler())
 	if cfg.OpenAPI != nil {
 		mux.Handle("/openapi/", cfg.OpenAPI)
+	}
+	if cfg.Profiling {
+		mux.HandleFunc("/debug/pprof/", pprof.Index)
+		mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+		mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+		mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
 	}
 	fallback := cfg.NonResource
 	if fallback == nil {

@@ -81,6 +81,7 @@ const testTokens = "user-token,alice,1001,\"dev\"\n"
 type serverOptions struct {
 	runtimeConfig map[string]string
 	maxInFlight   int
+	profiling     bool
 	// spec holds the OpenAPI documents; nil uses two tiny fake ones.
 	spec fs.FS
 }
@@ -155,6 +156,7 @@ func startTestServer(t *testing.T, opts serverOptions) *testServer {
 		ReadyzChecks:                []healthz.Checker{healthz.Ping, etcd},
 		MaxRequestsInFlight:         opts.maxInFlight,
 		MaxMutatingRequestsInFlight: opts.maxInFlight,
+		Profiling:                   opts.profiling,
 	})
 	running, err := Start(ctx, Config{Listener: ln, Serving: certs.Serving, ClientCAs: clientCAs, ShutdownTimeout: 5 * time.Second}, chain)
 	if err != nil {
@@ -324,6 +326,33 @@ func TestNonResourceEndpoints(t *testing.T) {
 	resp, body := do(t, c, "GET", ts.url+"/readyz", "")
 	if resp.StatusCode != 500 || body != "[+]ping ok\n[-]etcd failed: reason withheld\nreadyz check failed\n" {
 		t.Fatalf("failing etcd: %d %q", resp.StatusCode, body)
+	}
+}
+
+func TestProfiling(t *testing.T) {
+	cases := []struct {
+		name      string
+		profiling bool
+		admin     bool
+		wantCode  int
+		wantBody  string
+	}{
+		{"with --profiling the admin gets the profile index", true, true, 200, "goroutine"},
+		{"with --profiling an anonymous request is still 401", true, false, 401, `"reason":"Unauthorized"`},
+		{"without --profiling the path is a 404 Status", false, true, 404, `"reason":"NotFound"`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			ts := startTestServer(t, serverOptions{profiling: c.profiling})
+			client := ts.client(t, nil)
+			if c.admin {
+				client = ts.client(t, ts.admin)
+			}
+			resp, body := do(t, client, "GET", ts.url+"/debug/pprof/", "")
+			if resp.StatusCode != c.wantCode || !strings.Contains(body, c.wantBody) {
+				t.Fatalf("%d %.300q", resp.StatusCode, body)
+			}
+		})
 	}
 }
 

@@ -82,7 +82,7 @@ func Run(ctx context.Context, o *Options, cfg *rest.Config) error {
 	dyn := dynamic.New(cs.REST())
 	metrics := NewMetrics()
 	if o.SecurePort > 0 {
-		srv, err := serveOn(ctx, net.JoinHostPort(o.BindAddress, strconv.Itoa(o.SecurePort)), metrics)
+		srv, err := serveOn(ctx, net.JoinHostPort(o.BindAddress, strconv.Itoa(o.SecurePort)), metrics, o.Profiling)
 		if err != nil {
 			return err
 		}

@@ -137,12 +137,12 @@ func TestHealthAndMetricsEndpoints(t *testing.T) {
 	defer cancel()
 	m := NewMetrics()
 	m.Queue("demo").Added()
-	srv, err := serveOn(ctx, "127.0.0.1:0", m)
+	srv, err := serveOn(ctx, "127.0.0.1:0", m, true)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer srv.Close()
-	for path, want := range map[string]string{"/healthz": "ok", "/metrics": `workqueue_adds_total{name="demo"} 1`} {
+	for path, want := range map[string]string{"/healthz": "ok", "/metrics": `workqueue_adds_total{name="demo"} 1`, "/debug/pprof/": "goroutine"} {
 		resp, err := http.Get(fmt.Sprintf("http://%s%s", srv.addr, path))
 		if err != nil {
 			t.Fatal(err)

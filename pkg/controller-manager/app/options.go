@@ -86,6 +86,8 @@ type Options struct {
 	// BindAddress and SecurePort serve /healthz and /metrics (plain HTTP).
 	BindAddress string
 	SecurePort  int
+	// Profiling adds /debug/pprof to that endpoint.
+	Profiling bool
 	// MinResyncPeriod is the shared informer resync.
 	MinResyncPeriod time.Duration
 	// StorageOptions are the persistent volume controllers' flags.
@@ -122,6 +124,7 @@ func NewOptions() *Options {
 		HorizontalPodAutoscalerMetricsSource: "metrics-api",
 		BindAddress:                          "127.0.0.1",
 		SecurePort:                           10257,
+		Profiling:                            true,
 		MinResyncPeriod:                      defaultResync,
 		NodeLifecycleOptions:                 defaultNodeLifecycleOptions(),
 	}
@@ -159,6 +162,7 @@ func (o *Options) AddFlags(fs *pflag.FlagSet) concurrencyVars {
 	fs.StringVar(&o.HorizontalPodAutoscalerMetricsSource, "horizontal-pod-autoscaler-metrics-source", o.HorizontalPodAutoscalerMetricsSource, "Where the HPA reads pod usage: metrics-api (metrics.k8s.io), summary (kubelet /stats/summary through nodes/proxy) or none.")
 	fs.StringVar(&o.BindAddress, "bind-address", o.BindAddress, "Address serving /healthz and /metrics (plain HTTP).")
 	fs.IntVar(&o.SecurePort, "secure-port", o.SecurePort, "Port serving /healthz and /metrics; 0 disables serving.")
+	fs.BoolVar(&o.Profiling, "profiling", o.Profiling, "Serve Go's profiles at /debug/pprof/ on the health and metrics endpoint.")
 	fs.DurationVar(&o.MinResyncPeriod, "min-resync-period", o.MinResyncPeriod, "Resync period of the shared informers.")
 	o.StorageOptions.addFlags(fs)
 	o.NodeLifecycleOptions.addFlags(fs)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -20,8 +21,9 @@ type endpoint struct {
 func (e *endpoint) Close() error { return e.srv.Close() }
 
 // serveOn starts plain-HTTP /healthz, /livez, /readyz and /metrics on addr
-// (no TLS: --bind-address defaults to loopback). It stops when ctx ends.
-func serveOn(ctx context.Context, addr string, m *Metrics) (*endpoint, error) {
+// (no TLS: --bind-address defaults to loopback), and /debug/pprof when
+// profiling. It stops when ctx ends.
+func serveOn(ctx context.Context, addr string, m *Metrics, profiling bool) (*endpoint, error) {
 	mux := http.NewServeMux()
 	ok := func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -31,6 +33,13 @@ func serveOn(ctx context.Context, addr string, m *Metrics) (*endpoint, error) {
 	mux.HandleFunc("/livez", ok)
 	mux.HandleFunc("/readyz", ok)
 	mux.Handle("/metrics", promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{}))
+	if profiling {
+		mux.HandleFunc("/debug/pprof/", pprof.Index)
+		mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+		mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+		mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("listen on %s: %w", addr, err)

@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httputil"
+	"net/http/pprof"
 	"net/url"
 	"sort"
 	"strings"
@@ -41,8 +42,10 @@ type Config struct {
 	// ClientCAs verifies client certificates; nil disables authentication.
 	ClientCAs *x509.CertPool
 	// Stats serves /stats/summary and /metrics/resource; nil answers 404.
-	Stats  SummaryProvider
-	Logger *slog.Logger
+	Stats SummaryProvider
+	// Profiling serves Go's runtime profiles under /debug/pprof/.
+	Profiling bool
+	Logger    *slog.Logger
 }
 
 // Server serves the kubelet API.
@@ -63,6 +66,13 @@ func New(cfg Config) *Server {
 	s.mux.HandleFunc("GET /metrics/resource", s.resourceMetrics)
 	s.mux.HandleFunc("GET /stats/summary", s.summary)
 	s.mux.HandleFunc("GET /containerLogs/{ns}/{pod}/{container}", s.containerLogs)
+	if cfg.Profiling {
+		s.mux.HandleFunc("GET /debug/pprof/", pprof.Index)
+		s.mux.HandleFunc("GET /debug/pprof/cmdline", pprof.Cmdline)
+		s.mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
+		s.mux.HandleFunc("GET /debug/pprof/symbol", pprof.Symbol)
+		s.mux.HandleFunc("GET /debug/pprof/trace", pprof.Trace)
+	}
 	for _, p := range []string{"/exec/{ns}/{pod}/{container}", "/attach/{ns}/{pod}/{container}", "/portForward/{ns}/{pod}"} {
 		s.mux.HandleFunc("GET "+p, s.stream)
 		s.mux.HandleFunc("POST "+p, s.stream)

@@ -166,7 +166,7 @@ func TestServerAuthenticatesAndServes(t *testing.T) {
 	pool := x509.NewCertPool()
 	pool.AddCert(ca.Cert)
 	pod := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Namespace: "default", Name: "web", UID: "u1"}}
-	s := New(Config{Runtime: svc, Pods: pods{pod}, NodeName: "n1", ClientCAs: pool})
+	s := New(Config{Runtime: svc, Pods: pods{pod}, NodeName: "n1", ClientCAs: pool, Profiling: true})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -209,6 +209,8 @@ func TestServerAuthenticatesAndServes(t *testing.T) {
 		{"container logs are served from the CRI log", authed, "/containerLogs/default/web/app?tailLines=2", 200, "three\n"},
 		{"an unknown container is not found", authed, "/containerLogs/default/web/nope", 404, ""},
 		{"metrics count running containers", authed, "/metrics", 200, `kubelet_running_containers{container_state="running"} 1`},
+		{"profiles are served to authenticated clients", authed, "/debug/pprof/", 200, "goroutine"},
+		{"profiles are refused without a certificate", anon, "/debug/pprof/", 401, "Unauthorized"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -63,6 +63,9 @@ type Config struct {
 	MinRequestTimeout           time.Duration
 	MaxRequestBodyBytes         int64
 
+	// Profiling serves /debug/pprof.
+	Profiling bool
+
 	// EnableAdmissionPlugins and DisableAdmissionPlugins adjust the default
 	// admission plugins (nil: the defaults).
 	EnableAdmissionPlugins  []string
@@ -121,6 +124,7 @@ func (o *Options) Config() (*Config, error) {
 		MaxMutatingRequestsInflight: o.MaxMutatingRequestsInflight,
 		MinRequestTimeout:           o.MinRequestTimeout,
 		MaxRequestBodyBytes:         o.MaxRequestBodyBytes,
+		Profiling:                   o.Profiling,
 		EnableAdmissionPlugins:      append([]string(nil), o.EnableAdmissionPlugins...),
 		DisableAdmissionPlugins:     append([]string(nil), o.DisableAdmissionPlugins...),
 		ServiceAccount:              o.ServiceAccount.Config(),

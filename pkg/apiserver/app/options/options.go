@@ -60,6 +60,9 @@ type Options struct {
 	MinRequestTimeout           time.Duration
 	MaxRequestBodyBytes         int64
 
+	// Profiling serves /debug/pprof (authorized like any non-resource URL).
+	Profiling bool
+
 	// Admission.
 	EnableAdmissionPlugins  []string
 	DisableAdmissionPlugins []string
@@ -82,6 +85,7 @@ func NewOptions() *Options {
 		MaxMutatingRequestsInflight: 200,
 		MinRequestTimeout:           1800 * time.Second,
 		MaxRequestBodyBytes:         3 << 20,
+		Profiling:                   true,
 	}
 }
 
@@ -114,6 +118,7 @@ func (o *Options) AddFlags(fs *pflag.FlagSet) {
 	fs.IntVar(&o.MaxMutatingRequestsInflight, "max-mutating-requests-inflight", o.MaxMutatingRequestsInflight, "Maximum concurrent mutating requests; more get 429 (0 = unlimited).")
 	fs.DurationVar(&o.MinRequestTimeout, "min-request-timeout", o.MinRequestTimeout, "Minimum watch duration; each watch lasts a random time between this and twice it, unless timeoutSeconds is given.")
 	fs.Int64Var(&o.MaxRequestBodyBytes, "max-request-body-bytes", o.MaxRequestBodyBytes, "Largest accepted request body; larger get 413.")
+	fs.BoolVar(&o.Profiling, "profiling", o.Profiling, "Serve Go's profiles at /debug/pprof/ (to users authorized for the non-resource URL).")
 	fs.StringSliceVar(&o.EnableAdmissionPlugins, "enable-admission-plugins", o.EnableAdmissionPlugins,
 		"Admission plugins to enable in addition to the default ones ("+strings.Join(plugins.DefaultEnabled, ", ")+"). Implemented: "+strings.Join(plugins.Ordered, ", ")+"; they run in that order whatever the order of this flag. Other Kubernetes plugin names are accepted and ignored.")
 	fs.StringSliceVar(&o.DisableAdmissionPlugins, "disable-admission-plugins", o.DisableAdmissionPlugins,
