@@ -43,7 +43,17 @@ func NewCommand() *cobra.Command {
 			if ctx == nil {
 				ctx = context.Background()
 			}
-			return Run(ctx, o, slog.New(slog.NewTextHandler(os.Stderr, nil)))
+			log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+			if o.ConfigFile != "" {
+				warnings, err := o.ApplyConfigFile(cmd.Flags())
+				if err != nil {
+					return fmt.Errorf("failed to load kubelet config file, path: %s, error: %w", o.ConfigFile, err)
+				}
+				for _, w := range warnings {
+					log.Warn(w, "config", o.ConfigFile)
+				}
+			}
+			return Run(ctx, o, log)
 		},
 	}
 	o.AddFlags(cmd.Flags())
@@ -144,6 +154,7 @@ func Config(ctx context.Context, o *Options, cs *typed.Clientset, machine nodest
 	if err != nil {
 		return kubelet.Config{}, nil, err
 	}
+	evictionCfg.DisableLocalStorageLimits = !o.LocalStorageCapacityIsolation
 	logMax, err := o.LogMaxSize()
 	if err != nil {
 		return kubelet.Config{}, nil, err
@@ -173,11 +184,12 @@ func Config(ctx context.Context, o *Options, cs *typed.Clientset, machine nodest
 		MaxParallelPodStarts: o.MaxParallelPodStarts,
 		ContainerLogMaxSize:  logMax,
 		ContainerLogMaxFiles: o.ContainerLogMaxFiles,
+		DisableProfiling:     !o.EnableProfilingHandler,
 		Logger:               log,
 		Node: nodestatus.Config{
 			NodeName: nodeName, Hostname: nodeName, NodeIP: o.NodeIP, Labels: o.NodeLabels, Taints: taints,
 			MaxPods: o.MaxPods, Reserved: reserved, Machine: machine, KubeletPort: o.Port,
-			UpdateFrequency: o.StatusUpdateFreq,
+			UpdateFrequency: o.StatusUpdateFreq, OmitEphemeralStorage: !o.LocalStorageCapacityIsolation,
 		},
 	}
 	if o.Port > 0 && o.HollowNodes == 0 {

@@ -24,8 +24,13 @@ const (
 	RuntimeFake = "fake"
 )
 
-// Options are the kubelet's command-line flags.
+// Options are the kubelet's command-line flags and the fields of its
+// --config file.
 type Options struct {
+	// ConfigFile is the KubeletConfiguration file (--config), which the
+	// command applies with ApplyConfigFile; flags given on the command
+	// line override its values.
+	ConfigFile         string
 	Kubeconfig         string
 	HostnameOverride   string
 	NodeIP             string
@@ -79,6 +84,12 @@ type Options struct {
 	ImageGCLowThreshold     int
 	MinimumImageTTLDuration time.Duration
 	ImageMaximumGCAge       time.Duration
+	// LocalStorageCapacityIsolation enforces local ephemeral storage
+	// limits and reports the node's ephemeral-storage capacity (true);
+	// like EnableProfilingHandler it is set only from the config file.
+	LocalStorageCapacityIsolation bool
+	// EnableProfilingHandler serves /debug/pprof on the kubelet API (true).
+	EnableProfilingHandler bool
 }
 
 // NewOptions returns the defaults.
@@ -113,11 +124,15 @@ func NewOptions() *Options {
 		ImageGCHighThreshold:    images.DefaultHighThresholdPercent,
 		ImageGCLowThreshold:     images.DefaultLowThresholdPercent,
 		MinimumImageTTLDuration: images.DefaultMinAge,
+
+		LocalStorageCapacityIsolation: true,
+		EnableProfilingHandler:        true,
 	}
 }
 
 // AddFlags registers the options on fs.
 func (o *Options) AddFlags(fs *pflag.FlagSet) {
+	fs.StringVar(&o.ConfigFile, "config", o.ConfigFile, "KubeletConfiguration file (kubelet.config.k8s.io/v1beta1, YAML or JSON) to read the configuration from; flags given on the command line override its values")
 	fs.StringVar(&o.Kubeconfig, "kubeconfig", o.Kubeconfig, "path of the kubeconfig used to talk to the apiserver")
 	fs.StringVar(&o.HostnameOverride, "hostname-override", o.HostnameOverride, "node name to use instead of the host name")
 	fs.StringVar(&o.NodeIP, "node-ip", o.NodeIP, "InternalIP of the node (default: the first non-loopback address)")

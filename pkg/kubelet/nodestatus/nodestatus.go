@@ -52,6 +52,10 @@ type Config struct {
 	Reserved    corev1.ResourceList
 	Machine     Machine
 	KubeletPort int32
+	// OmitEphemeralStorage leaves ephemeral-storage out of capacity and
+	// allocatable, as Kubernetes does with localStorageCapacityIsolation
+	// set to false.
+	OmitEphemeralStorage bool
 	// UpdateFrequency is how often status is computed (10 s); it is
 	// written only when changed or every ForceUpdatePeriod (5 min).
 	UpdateFrequency   time.Duration
@@ -137,15 +141,19 @@ func (c *Controller) setNode(n *corev1.Node) {
 	}
 }
 
-// Capacity returns the node's capacity from the machine and max pods.
+// Capacity returns the node's capacity from the machine and max pods
+// (ephemeral storage unless OmitEphemeralStorage).
 func (c *Controller) Capacity() corev1.ResourceList {
 	m := c.cfg.Machine
-	return corev1.ResourceList{
-		corev1.ResourceCPU:              *resource.NewQuantity(int64(m.NumCPU), resource.DecimalSI),
-		corev1.ResourceMemory:           *resource.NewQuantity(m.MemoryBytes, resource.BinarySI),
-		corev1.ResourcePods:             *resource.NewQuantity(c.cfg.MaxPods, resource.DecimalSI),
-		corev1.ResourceEphemeralStorage: *resource.NewQuantity(m.EphemeralBytes, resource.BinarySI),
+	out := corev1.ResourceList{
+		corev1.ResourceCPU:    *resource.NewQuantity(int64(m.NumCPU), resource.DecimalSI),
+		corev1.ResourceMemory: *resource.NewQuantity(m.MemoryBytes, resource.BinarySI),
+		corev1.ResourcePods:   *resource.NewQuantity(c.cfg.MaxPods, resource.DecimalSI),
 	}
+	if !c.cfg.OmitEphemeralStorage {
+		out[corev1.ResourceEphemeralStorage] = *resource.NewQuantity(m.EphemeralBytes, resource.BinarySI)
+	}
+	return out
 }
 
 // Allocatable returns capacity minus reserved, floored at zero.
