@@ -10,6 +10,9 @@
 // the pods that reference it and stopped when the last one is
 // unregistered. The watch is an informers.Informer over one object, so it
 // backs off after errors and relists after 410 Gone like every informer.
+// Once an object is seen immutable (immutable: true) its watch stops, as in
+// Kubernetes: the last copy is served until the last pod using it leaves,
+// and a deletion and re-creation under the same name reaches new pods only.
 //
 //	RegisterPod ──► refs per pod UID ──► refcount per object ──► informer
 //	                                                             (1 object)

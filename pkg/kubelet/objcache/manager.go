@@ -64,6 +64,9 @@ type entry struct {
 	// inf is an *informers.Informer[*corev1.ConfigMap] or
 	// *informers.Informer[*corev1.Secret], per the ref's kind.
 	inf informers.Syncer
+	// frozen is set once the object was seen immutable: its watch is
+	// stopped and the cached copy is served until the last pod leaves.
+	frozen atomic.Bool
 }
 
 // New returns a manager whose watches run until ctx ends.
@@ -138,9 +141,11 @@ func (m *Manager) acquire(r ref) {
 	switch r.kind {
 	case secretKind:
 		inf := watchOne(m.cs.CoreV1().Secrets(r.namespace), secretsResource, r.name)
+		freezeWhenImmutable(inf, e, func(s *corev1.Secret) bool { return s.Immutable != nil && *s.Immutable })
 		e.inf, run = inf, inf.Run
 	default:
 		inf := watchOne(m.cs.CoreV1().ConfigMaps(r.namespace), configMapsResource, r.name)
+		freezeWhenImmutable(inf, e, func(c *corev1.ConfigMap) bool { return c.Immutable != nil && *c.Immutable })
 		e.inf, run = inf, inf.Run
 	}
 	m.objs[r] = e
@@ -165,6 +170,23 @@ func (m *Manager) release(r ref) {
 	delete(m.objs, r)
 	e.stop()
 	m.log.Debug("stopped watching object", "kind", r.kind.String(), "namespace", r.namespace, "name", r.name)
+}
+
+// freezeWhenImmutable stops e's watch once inf sees its object marked
+// immutable, as Kubernetes' kubelet does: such an object can no longer
+// change (only be deleted and recreated, which running pods do not follow),
+// so watching it would only cost the apiserver a connection per object.
+// The informer's cache keeps the last copy, which keeps being served.
+func freezeWhenImmutable[T typed.Object](inf *informers.Informer[T], e *entry, immutable func(T) bool) {
+	check := func(obj T) {
+		if immutable(obj) && !e.frozen.Swap(true) {
+			e.stop()
+		}
+	}
+	inf.AddEventHandler(informers.HandlerFuncs[T]{
+		AddFunc:    func(obj T, _ bool) { check(obj) },
+		UpdateFunc: func(_, obj T) { check(obj) },
+	})
 }
 
 // watchOne returns an informer over the single object name of c's
@@ -226,12 +248,21 @@ func (m *Manager) waitSynced(e *entry) bool {
 		case <-ctx.Done():
 		}
 	}()
-	return informers.WaitForCacheSync(ctx, e.inf)
+	// A watch that stops right after its first list (an immutable object)
+	// ends the wait, but its cache is complete.
+	return informers.WaitForCacheSync(ctx, e.inf) || e.inf.HasSynced()
 }
 
-// Watching returns how many objects are watched now.
+// Watching returns how many objects are watched now (immutable ones,
+// served from their last copy, are not).
 func (m *Manager) Watching() int {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return len(m.objs)
+	n := 0
+	for _, e := range m.objs {
+		if !e.frozen.Load() {
+			n++
+		}
+	}
+	return n
 }

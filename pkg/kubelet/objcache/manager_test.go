@@ -342,3 +342,65 @@ func TestStoppingTheManagerStopsEveryWatch(t *testing.T) {
 		return n == 0, fmt.Sprint(n, " running")
 	})
 }
+
+func TestImmutableObjectsAreNotWatched(t *testing.T) {
+	yes := true
+	frozenCM := configMap("frozen", "v1")
+	frozenCM.Immutable = &yes
+	frozenSecret := secret("sealed", "s1")
+	frozenSecret.Immutable = &yes
+	cs := fake.NewClientset(frozenCM, frozenSecret, configMap("live", "v1"))
+	m := newManager(t, cs, time.Minute)
+	a := podUsing("a", "frozen", "sealed")
+	m.RegisterPod(a)
+	m.RegisterPod(podUsing("b", "live", ""))
+	if v := cmValue(t, m, "frozen"); v != "v1" {
+		t.Fatalf("immutable configmap value = %q, want v1", v)
+	}
+	eventually(t, "the immutable objects' watches to stop", func() (bool, string) {
+		n, w := m.running.Load(), m.Watching()
+		return n == 1 && w == 1, fmt.Sprint(n, " running, ", w, " watched")
+	})
+
+	// The apiserver refuses changes to immutable objects; the fake does
+	// not, which shows the stopped watch no longer follows them.
+	changed := configMap("frozen", "v2")
+	changed.Immutable = &yes
+	if _, err := cs.CoreV1().ConfigMaps("ns").Update(context.Background(), changed, metav1.UpdateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cs.CoreV1().ConfigMaps("ns").Update(context.Background(), configMap("live", "v2"), metav1.UpdateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the mutable configmap's update in the cache", func() (bool, string) {
+		v := cmValue(t, m, "live")
+		return v == "v2", v
+	})
+	for _, s := range []struct{ name, got, want string }{
+		{"the immutable configmap is served from its last copy", cmValue(t, m, "frozen"), "v1"},
+		{"the immutable secret is served from its last copy", secretValue(t, m, "sealed"), "s1"},
+	} {
+		t.Run(s.name, func(t *testing.T) {
+			if s.got != s.want {
+				t.Errorf("got %q, want %q", s.got, s.want)
+			}
+		})
+	}
+	if n := count(cs, "get", "*"); n != 0 {
+		t.Errorf("%d GETs, want 0: stopped watches still serve their cache %+v", n, cs.Actions())
+	}
+
+	m.UnregisterPod(a)
+	if v := cmValue(t, m, "frozen"); v != "v2" {
+		t.Errorf("after the last pod left, a direct GET reads %q, want v2", v)
+	}
+}
+
+func secretValue(t *testing.T, m *Manager, name string) string {
+	t.Helper()
+	s, err := m.GetSecret("ns", name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(s.Data["k"])
+}
