@@ -5,10 +5,11 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"net/http/pprof"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"keel.dev/keel/internal/profiling"
 )
 
 // endpoint is the running health and metrics server.
@@ -23,7 +24,7 @@ func (e *endpoint) Close() error { return e.srv.Close() }
 // serveOn starts plain-HTTP /healthz, /livez, /readyz and /metrics on addr
 // (no TLS: --bind-address defaults to loopback), and /debug/pprof when
 // profiling. It stops when ctx ends.
-func serveOn(ctx context.Context, addr string, m *Metrics, profiling bool) (*endpoint, error) {
+func serveOn(ctx context.Context, addr string, m *Metrics, withProfiling bool) (*endpoint, error) {
 	mux := http.NewServeMux()
 	ok := func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -33,12 +34,8 @@ func serveOn(ctx context.Context, addr string, m *Metrics, profiling bool) (*end
 	mux.HandleFunc("/livez", ok)
 	mux.HandleFunc("/readyz", ok)
 	mux.Handle("/metrics", promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{}))
-	if profiling {
-		mux.HandleFunc("/debug/pprof/", pprof.Index)
-		mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
-		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
-		mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
-		mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	if withProfiling {
+		profiling.Install(mux)
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {

@@ -11,7 +11,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/httputil"
-	"net/http/pprof"
 	"net/url"
 	"sort"
 	"strings"
@@ -21,6 +20,7 @@ import (
 
 	corev1 "keel.dev/api/core/v1"
 	"keel.dev/keel/internal/pki"
+	"keel.dev/keel/internal/profiling"
 	"keel.dev/keel/pkg/kubelet/cri"
 )
 
@@ -67,11 +67,7 @@ func New(cfg Config) *Server {
 	s.mux.HandleFunc("GET /stats/summary", s.summary)
 	s.mux.HandleFunc("GET /containerLogs/{ns}/{pod}/{container}", s.containerLogs)
 	if cfg.Profiling {
-		s.mux.HandleFunc("GET /debug/pprof/", pprof.Index)
-		s.mux.HandleFunc("GET /debug/pprof/cmdline", pprof.Cmdline)
-		s.mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
-		s.mux.HandleFunc("GET /debug/pprof/symbol", pprof.Symbol)
-		s.mux.HandleFunc("GET /debug/pprof/trace", pprof.Trace)
+		profiling.Install(s.mux)
 	}
 	for _, p := range []string{"/exec/{ns}/{pod}/{container}", "/attach/{ns}/{pod}/{container}", "/portForward/{ns}/{pod}"} {
 		s.mux.HandleFunc("GET "+p, s.stream)

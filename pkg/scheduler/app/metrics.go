@@ -2,7 +2,6 @@ package app
 
 import (
 	"net/http"
-	"net/http/pprof"
 	"sync/atomic"
 	"time"
 
@@ -10,6 +9,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"keel.dev/keel/internal/profiling"
 	"keel.dev/keel/pkg/scheduler/queue"
 )
 
@@ -79,7 +79,7 @@ func (p pendingPods) Collect(ch chan<- prometheus.Metric) {
 
 // endpoints serves /healthz (ok once the caches synced), /metrics and,
 // when profiling, /debug/pprof.
-func endpoints(reg *prometheus.Registry, healthy *atomic.Bool, profiling bool) http.Handler {
+func endpoints(reg *prometheus.Registry, healthy *atomic.Bool, withProfiling bool) http.Handler {
 	mux := http.NewServeMux()
 	health := func(w http.ResponseWriter, _ *http.Request) {
 		if !healthy.Load() {
@@ -92,12 +92,8 @@ func endpoints(reg *prometheus.Registry, healthy *atomic.Bool, profiling bool) h
 	mux.HandleFunc("/readyz", health)
 	mux.HandleFunc("/livez", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok")) })
 	mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
-	if profiling {
-		mux.HandleFunc("/debug/pprof/", pprof.Index)
-		mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
-		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
-		mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
-		mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	if withProfiling {
+		profiling.Install(mux)
 	}
 	return mux
 }
