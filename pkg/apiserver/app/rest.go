@@ -46,6 +46,8 @@ type restAPI struct {
 	handler   http.Handler
 	bootstrap func(context.Context) error
 	close     func()
+	// storages are the registry's storages (the RBAC policy reads them).
+	storages *registry.Storages
 }
 
 // newAPI builds the storages of every resource over etcd (each behind a
@@ -123,6 +125,7 @@ func newAPI(ctx context.Context, a apiConfig) (*restAPI, error) {
 		handler:   handler,
 		bootstrap: func(ctx context.Context) error { return bootstrap.Run(ctx, boot) },
 		close:     func() { _ = closer.Close() },
+		storages:  storages,
 	}, nil
 }
 

@@ -12,12 +12,12 @@ import (
 	"sync"
 	"time"
 
+	rbacv1 "keel.dev/api/rbac/v1"
 	"keel.dev/apimachinery/pkg/runtime"
 	"keel.dev/apimachinery/pkg/runtime/schema"
 	"keel.dev/apimachinery/pkg/runtime/serializer"
 	"keel.dev/keel/api"
 	"keel.dev/keel/pkg/apiserver/authn"
-	"keel.dev/keel/pkg/apiserver/authz"
 	"keel.dev/keel/pkg/apiserver/bootstrap"
 	"keel.dev/keel/pkg/apiserver/discovery"
 	"keel.dev/keel/pkg/apiserver/healthz"
@@ -154,7 +154,11 @@ func Start(ctx context.Context, cfg *Config) (_ *Running, err error) {
 		return nil, fmt.Errorf("authentication: %w", err)
 	}
 	// One authorizer serves requests and access reviews alike.
-	authorizer := authz.AlwaysAllow()
+	authorization, err := newAuthorization(c.AuthorizationModes, log)
+	if err != nil {
+		return nil, err
+	}
+	authorizer := authorization.authorizer
 	tokenReviews := authn.NewTokenReviewREST(sa.apiAudiences(), append(reviewers, sa.reviewers()...)...)
 
 	// Listen first: discovery and the kubeconfig carry the real port.
@@ -194,6 +198,13 @@ func Start(ctx context.Context, cfg *Config) (_ *Running, err error) {
 		return nil, err
 	}
 	r.cleanups = append(r.cleanups, rest.close)
+	err = authorization.follow(ctx, rest.storages, func(fn func()) {
+		r.wg.Add(1)
+		go func() { defer r.wg.Done(); fn() }()
+	})
+	if err != nil {
+		return nil, err
+	}
 
 	etcdCheck := healthz.NamedCheck("etcd", func(req *http.Request) error {
 		ctx, cancel := context.WithTimeout(req.Context(), 2*time.Second)
@@ -205,6 +216,13 @@ func Start(ctx context.Context, cfg *Config) (_ *Running, err error) {
 		return nil, err
 	}
 	bootstrapped := healthz.NewPostStartHook("bootstrap-controller")
+	hooks := []healthz.Checker{bootstrapped}
+	// As in Kubernetes, the RBAC bootstrap policy has its own hook when the
+	// RBAC API is served.
+	rbacBootstrapped := healthz.NewPostStartHook("rbac/bootstrap-roles")
+	if enabled.Has(rbacv1.SchemeGroupVersion) {
+		hooks = append(hooks, rbacBootstrapped)
+	}
 	chain := server.BuildHandlerChain(rest.handler, server.ChainConfig{
 		Authenticator:               authenticator,
 		Authorizer:                  authorizer,
@@ -212,9 +230,9 @@ func Start(ctx context.Context, cfg *Config) (_ *Running, err error) {
 		Discovery:                   disc,
 		Version:                     discovery.DefaultVersion(),
 		OpenAPI:                     openapi,
-		HealthChecks:                []healthz.Checker{healthz.Ping, etcdCheck, bootstrapped},
+		HealthChecks:                append([]healthz.Checker{healthz.Ping, etcdCheck}, hooks...),
 		LivezChecks:                 []healthz.Checker{healthz.Ping, etcdCheck},
-		ReadyzChecks:                []healthz.Checker{healthz.Ping, etcdCheck, bootstrapped},
+		ReadyzChecks:                append([]healthz.Checker{healthz.Ping, etcdCheck}, hooks...),
 		MaxRequestsInFlight:         c.MaxRequestsInflight,
 		MaxMutatingRequestsInFlight: c.MaxMutatingRequestsInflight,
 		NonResource:                 nonResource,
@@ -251,6 +269,12 @@ func Start(ctx context.Context, cfg *Config) (_ *Running, err error) {
 			return
 		}
 		bootstrapped.Complete()
+		if err := runBootstrap(ctx, log, func(ctx context.Context) error {
+			return authorization.ensureRBACPolicy(ctx, rest.storages, enabled)
+		}); err != nil {
+			return
+		}
+		rbacBootstrapped.Complete()
 		close(r.ready)
 	}()
 	go r.watch(ctx, etcdErr)

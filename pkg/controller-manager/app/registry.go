@@ -70,7 +70,7 @@ type Registry struct {
 // panics on a duplicate built-in name, which is a programming error.
 func NewRegistry() *Registry {
 	r := &Registry{funcs: map[string]InitFunc{}}
-	for _, m := range []map[string]InitFunc{builtins(), moreBuiltins(), extraBuiltins(), storageBuiltins(), protectionBuiltins(), saBuiltins()} {
+	for _, m := range []map[string]InitFunc{builtins(), moreBuiltins(), extraBuiltins(), storageBuiltins(), protectionBuiltins(), saBuiltins(), rbacBuiltins()} {
 		for name, fn := range m {
 			if err := r.Register(name, fn); err != nil {
 				panic(err)

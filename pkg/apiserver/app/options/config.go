@@ -33,6 +33,9 @@ type Config struct {
 	Anonymous     bool
 	// WriteKubeconfig, when set, is where an admin kubeconfig is written.
 	WriteKubeconfig string
+	// AuthorizationModes are the authorizers (ModeRBAC, …), asked in
+	// order after the system:masters check; empty means AlwaysAllow.
+	AuthorizationModes []string
 	// KubeletClientCertificate/Key authenticate the apiserver to kubelets;
 	// empty issues a certificate from the generated CA.
 	KubeletClientCertificate, KubeletClientKey string
@@ -107,6 +110,7 @@ func (o *Options) Config() (*Config, error) {
 		TokenAuthFile:               o.TokenAuthFile,
 		Anonymous:                   o.AnonymousAuth,
 		WriteKubeconfig:             o.WriteKubeconfig,
+		AuthorizationModes:          append([]string(nil), o.AuthorizationModes...),
 		KubeletClientCertificate:    o.KubeletClientCertificate,
 		KubeletClientKey:            o.KubeletClientKey,
 		EtcdServers:                 append([]string(nil), o.EtcdServers...),

@@ -32,6 +32,9 @@ type Options struct {
 	AnonymousAuth   bool
 	WriteKubeconfig string
 
+	// AuthorizationModes are the authorizers, asked in order.
+	AuthorizationModes []string
+
 	// Kubelet client certificate for pods/log, exec, attach, portforward.
 	KubeletClientCertificate string
 	KubeletClientKey         string
@@ -86,6 +89,7 @@ func NewOptions() *Options {
 		MinRequestTimeout:           1800 * time.Second,
 		MaxRequestBodyBytes:         3 << 20,
 		Profiling:                   true,
+		AuthorizationModes:          []string{ModeAlwaysAllow},
 	}
 }
 
@@ -102,6 +106,8 @@ func (o *Options) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.KubeletClientCertificate, "kubelet-client-certificate", o.KubeletClientCertificate, "client certificate for connections to kubelets (default: one issued from the generated CA)")
 	fs.StringVar(&o.KubeletClientKey, "kubelet-client-key", o.KubeletClientKey, "key of --kubelet-client-certificate")
 	fs.BoolVar(&o.AnonymousAuth, "anonymous-auth", o.AnonymousAuth, "Serve requests that carry no credentials as system:anonymous (refused with 401 when false).")
+	fs.StringSliceVar(&o.AuthorizationModes, "authorization-mode", o.AuthorizationModes, "Authorizers to ask, in order, comma separated; one of "+
+		strings.Join(AuthorizationModes, ", ")+" each. The first to allow or deny a request decides; members of system:masters are always allowed.")
 	fs.StringVar(&o.WriteKubeconfig, "write-kubeconfig", o.WriteKubeconfig, "Write an admin kubeconfig (client certificate in system:masters) to this path at start.")
 	fs.StringSliceVar(&o.EtcdServers, "etcd-servers", o.EtcdServers, "External etcd endpoints (comma separated). Empty starts an embedded etcd in --data-dir.")
 	fs.StringVar(&o.EtcdPrefix, "etcd-prefix", o.EtcdPrefix, "Key prefix of every object in etcd.")
@@ -178,6 +184,7 @@ func (o *Options) Validate() error {
 		errs = append(errs, errors.New("--max-request-body-bytes must be positive"))
 	}
 	errs = append(errs, o.ServiceAccount.Validate()...)
+	errs = append(errs, ValidateAuthorizationModes(o.AuthorizationModes)...)
 	return errors.Join(errs...)
 }
 

@@ -1,0 +1,96 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	rbacv1 "keel.dev/api/rbac/v1"
+	"keel.dev/apimachinery/pkg/runtime/schema"
+
+	"keel.dev/keel/pkg/apiserver/app/options"
+	"keel.dev/keel/pkg/apiserver/authn"
+	"keel.dev/keel/pkg/apiserver/authz"
+	"keel.dev/keel/pkg/apiserver/authz/rbac"
+	"keel.dev/keel/pkg/apiserver/authz/rbac/bootstrappolicy"
+	"keel.dev/keel/pkg/apiserver/discovery"
+	"keel.dev/keel/pkg/apiserver/registry"
+)
+
+// authorization is the server's authorizer (--authorization-mode) and,
+// with RBAC, the policy cache that must follow the storages once they
+// exist.
+type authorization struct {
+	authorizer authz.Authorizer
+	cache      *rbac.Cache // nil without RBAC
+}
+
+// newAuthorization builds the union of the modes, in order, behind the
+// system:masters check Kubernetes always puts first. No modes means
+// AlwaysAllow.
+func newAuthorization(modes []string, log *slog.Logger) (*authorization, error) {
+	if len(modes) == 0 {
+		modes = []string{options.ModeAlwaysAllow}
+	}
+	if errs := options.ValidateAuthorizationModes(modes); len(errs) > 0 {
+		return nil, fmt.Errorf("authorization: %w", errors.Join(errs...))
+	}
+	a := &authorization{}
+	chain := []authz.Authorizer{authz.PrivilegedGroups(authn.SystemMasters)}
+	for _, m := range modes {
+		switch m {
+		case options.ModeAlwaysAllow:
+			chain = append(chain, authz.AlwaysAllow())
+		case options.ModeAlwaysDeny:
+			chain = append(chain, authz.AlwaysDeny())
+		case options.ModeNode:
+			chain = append(chain, rbac.NewNodeAuthorizer())
+		case options.ModeRBAC:
+			a.cache = rbac.NewCache(log)
+			chain = append(chain, rbac.New(a.cache))
+		}
+	}
+	a.authorizer = authz.Union(chain...)
+	return a, nil
+}
+
+var rbacResources = []string{"roles", "rolebindings", "clusterroles", "clusterrolebindings"}
+
+// follow starts the RBAC policy cache over the storages, until ctx ends;
+// run starts its goroutine. Without RBAC it does nothing.
+func (a *authorization) follow(ctx context.Context, st *registry.Storages, run func(func())) error {
+	if a.cache == nil {
+		return nil
+	}
+	var lws [4]rbac.ListWatcher
+	for i, res := range rbacResources {
+		s, ok := st.Store(schema.GroupResource{Group: rbacv1.GroupName, Resource: res})
+		if !ok {
+			return fmt.Errorf("authorization mode RBAC: no storage for %s.%s", res, rbacv1.GroupName)
+		}
+		lws[i] = rbac.StorageListWatcher(s.Storage, s.KeyRoot)
+	}
+	run(func() {
+		a.cache.Run(ctx, rbac.ListWatchers{Roles: lws[0], RoleBindings: lws[1], ClusterRoles: lws[2], ClusterRoleBindings: lws[3]})
+	})
+	return nil
+}
+
+// ensureRBACPolicy reconciles the bootstrap policy when the RBAC API is
+// served, whatever the authorization mode (as Kubernetes'
+// rbac/bootstrap-roles hook), after the policy cache (if any) has synced.
+func (a *authorization) ensureRBACPolicy(ctx context.Context, st *registry.Storages, enabled discovery.Enabled) error {
+	if a.cache != nil {
+		if err := a.cache.WaitForSync(ctx); err != nil {
+			return err
+		}
+	}
+	if !enabled.Has(rbacv1.SchemeGroupVersion) {
+		return nil
+	}
+	if err := bootstrappolicy.Ensure(ctx, st); err != nil {
+		return fmt.Errorf("RBAC bootstrap policy: %w", err)
+	}
+	return nil
+}

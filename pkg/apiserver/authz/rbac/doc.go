@@ -1,0 +1,34 @@
+// Package rbac is the apiserver's RBAC authorizer (--authorization-mode
+// RBAC) and its simplified Node authorizer (--authorization-mode Node).
+//
+// RBAC grants a request when a rule of a role bound to the user allows it:
+// every ClusterRoleBinding (cluster wide), then, for a namespaced request,
+// the RoleBindings of that namespace, whose roleRef names a Role of the
+// same namespace or a ClusterRole. A subject applies to the user by name
+// (User), by group (Group, including system:authenticated and
+// system:unauthenticated) or as the service account user
+// system:serviceaccount:<namespace>:<name> (ServiceAccount; in a RoleBinding
+// an empty subject namespace is the binding's, as in Kubernetes). Rules
+// match as Kubernetes documents them (match.go). RBAC never denies: a
+// request no rule allows gets no opinion, so a later authorizer may still
+// allow it, and the 403 carries no reason unless a binding names a missing
+// role ("RBAC: clusterrole.rbac.authorization.k8s.io \"x\" not found").
+//
+// The policy comes from the apiserver's own storage through a Cache: one
+// list and watch per RBAC resource, so a change to a binding takes effect
+// as soon as its watch event arrives, and no request reads etcd. The
+// Authorizer also lists a user's rules (authz.RuleLister) for
+// SelfSubjectRulesReview.
+//
+// Node mode (node.go) is simpler than Kubernetes' Node authorizer: a user
+// of group system:nodes named system:node:<name> gets the static rules a
+// kubelet needs (NodeRules, the resource and verb list of Kubernetes'
+// system:node role), on every object of those resources. The per-node
+// graph of Kubernetes — a kubelet may only read the secrets, configmaps,
+// volumes and pods of pods bound to its own node, and only write its own
+// Node and Lease — is not there; nor is the NodeRestriction admission
+// plugin that limits writes to a node's own objects.
+//
+// Package bootstrappolicy holds the default roles and bindings the
+// apiserver reconciles at start.
+package rbac
