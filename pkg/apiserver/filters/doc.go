@@ -5,6 +5,7 @@
 //
 // The chain, outermost first, as server.BuildHandlerChain assembles it:
 //
-//	WithPanicRecovery → WithRequestInfo → WithAuthentication → WithMetrics →
-//	WithMaxInFlight → WithAuthorization → handler
+//	WithPanicRecovery → WithRequestInfo → WithAuthentication →
+//	WithImpersonation → WithMetrics → WithMaxInFlight → WithAuthorization →
+//	handler
 package filters

@@ -2,9 +2,9 @@ package server
 
 import (
 	"net/http"
-	"net/http/pprof"
 	"strings"
 
+	"keel.dev/keel/internal/profiling"
 	"keel.dev/keel/pkg/apiserver/authn"
 	"keel.dev/keel/pkg/apiserver/authz"
 	"keel.dev/keel/pkg/apiserver/discovery"
@@ -18,7 +18,8 @@ import (
 type ChainConfig struct {
 	// Authenticator finds the user of each request (required).
 	Authenticator authn.Authenticator
-	// Authorizer decides each request; nil allows everything.
+	// Authorizer decides each request and each impersonation (verb
+	// "impersonate"); nil allows everything.
 	Authorizer authz.Authorizer
 	// PublicPaths are served to requests without credentials as the
 	// anonymous user even when anonymous authentication is off (e.g.
@@ -46,7 +47,8 @@ type ChainConfig struct {
 // BuildHandlerChain returns the apiserver's root handler: resource requests
 // (request.Info.IsResourceRequest) go to apiHandler, the rest to the
 // built-in endpoints, all behind, from the outside in, panic recovery,
-// request info, authentication, metrics, the in-flight limit and
+// request info, authentication, impersonation (Impersonate-* headers,
+// checked against Authorizer), metrics, the in-flight limit and
 // authorization.
 func BuildHandlerChain(apiHandler http.Handler, cfg ChainConfig) http.Handler {
 	mux := http.NewServeMux()
@@ -75,11 +77,7 @@ func BuildHandlerChain(apiHandler http.Handler, cfg ChainConfig) http.Handler {
 		mux.Handle("/openapi/", cfg.OpenAPI)
 	}
 	if cfg.Profiling {
-		mux.HandleFunc("/debug/pprof/", pprof.Index)
-		mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
-		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
-		mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
-		mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+		profiling.Install(mux)
 	}
 	fallback := cfg.NonResource
 	if fallback == nil {
@@ -106,6 +104,7 @@ func BuildHandlerChain(apiHandler http.Handler, cfg ChainConfig) http.Handler {
 	h = filters.WithAuthorization(h, z)
 	h = filters.WithMaxInFlight(h, cfg.MaxRequestsInFlight, cfg.MaxMutatingRequestsInFlight)
 	h = filters.WithMetrics(h)
+	h = filters.WithImpersonation(h, z)
 	h = filters.WithAuthentication(h, cfg.Authenticator, cfg.PublicPaths)
 	h = filters.WithRequestInfo(h)
 	h = filters.WithPanicRecovery(h)
