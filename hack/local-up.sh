@@ -15,13 +15,16 @@
 #               kubeconfigs, logs, PID files. The admin kubeconfig is
 #               $LOCAL_DIR/kubeconfig.
 #   DETACH=1    return once the node is Ready (see above).
+#   AUTHORIZATION_MODE
+#               the apiserver's --authorization-mode (default Node,RBAC, as
+#               kubeadm and kind set it; AlwaysAllow turns RBAC off).
 #   APISERVER_FLAGS, CONTROLLER_MANAGER_FLAGS, SCHEDULER_FLAGS,
 #   CLOUD_CONTROLLER_MANAGER_FLAGS, KUBELET_FLAGS, PROXY_FLAGS
 #               extra flags appended to that component's command line,
 #               split on whitespace (no quoting), e.g. the e2e tests'
 #               CONTROLLER_MANAGER_FLAGS="--node-monitor-grace-period=25s
 #               --node-monitor-period=2s". A later flag overrides an
-#               earlier one of the same name.
+#               earlier one of the same name (list flags append instead).
 # A component killed by hand restarts with the same command line through
 #   LOCAL_DIR=... bash -c 'source hack/lib/local.sh && local::restart kubelet'
 set -euo pipefail
@@ -30,6 +33,7 @@ source hack/lib/local.sh
 source hack/lib/containerd.sh
 
 DETACH=${DETACH:-}
+AUTHORIZATION_MODE=${AUTHORIZATION_MODE:-Node,RBAC}
 [[ $DETACH == 0 ]] && DETACH=
 # extra NAME: the words of the component's *_FLAGS variable.
 extra() {
@@ -172,6 +176,7 @@ local::start apiserver "$LOCAL_LOGS/apiserver.log" "$BIN_DIR/apiserver" \
   --service-cluster-ip-range "$SERVICE_CIDR" \
   --data-dir "$LOCAL_DIR/etcd" \
   --cert-dir "$LOCAL_PKI" \
+  --authorization-mode "$AUTHORIZATION_MODE" \
   --write-kubeconfig "$ADMIN_KUBECONFIG" "${EXTRA[@]}"
 ready=
 for i in $(seq 600); do
