@@ -14,16 +14,18 @@ import (
 	"keel.dev/keel/pkg/apiserver/authz"
 	"keel.dev/keel/pkg/apiserver/authz/rbac"
 	"keel.dev/keel/pkg/apiserver/authz/rbac/bootstrappolicy"
+	"keel.dev/keel/pkg/apiserver/authz/rbac/escalation"
 	"keel.dev/keel/pkg/apiserver/discovery"
 	"keel.dev/keel/pkg/apiserver/registry"
 )
 
 // authorization is the server's authorizer (--authorization-mode) and,
 // with RBAC, the policy cache that must follow the storages once they
-// exist.
+// exist and the RBAC authorizer whose rules the escalation checks use.
 type authorization struct {
 	authorizer authz.Authorizer
-	cache      *rbac.Cache // nil without RBAC
+	cache      *rbac.Cache      // nil without RBAC
+	rbac       *rbac.Authorizer // nil without RBAC
 }
 
 // newAuthorization builds the union of the modes, in order, behind the
@@ -48,7 +50,8 @@ func newAuthorization(modes []string, log *slog.Logger) (*authorization, error) 
 			chain = append(chain, rbac.NewNodeAuthorizer())
 		case options.ModeRBAC:
 			a.cache = rbac.NewCache(log)
-			chain = append(chain, rbac.New(a.cache))
+			a.rbac = rbac.New(a.cache)
+			chain = append(chain, a.rbac)
 		}
 	}
 	a.authorizer = authz.Union(chain...)
@@ -57,11 +60,15 @@ func newAuthorization(modes []string, log *slog.Logger) (*authorization, error) 
 
 var rbacResources = []string{"roles", "rolebindings", "clusterroles", "clusterrolebindings"}
 
-// follow starts the RBAC policy cache over the storages, until ctx ends;
-// run starts its goroutine. Without RBAC it does nothing.
+// follow starts the RBAC policy cache over the storages, until ctx ends
+// (run starts its goroutine), and guards the RBAC stores' writes against
+// privilege escalation. Without RBAC it does nothing.
 func (a *authorization) follow(ctx context.Context, st *registry.Storages, run func(func())) error {
 	if a.cache == nil {
 		return nil
+	}
+	if err := escalation.Install(st, a.authorizer, a.rbac); err != nil {
+		return fmt.Errorf("authorization mode RBAC: %w", err)
 	}
 	var lws [4]rbac.ListWatcher
 	for i, res := range rbacResources {
@@ -77,6 +84,11 @@ func (a *authorization) follow(ctx context.Context, st *registry.Storages, run f
 	return nil
 }
 
+// selfUser is who the apiserver's own writes of the bootstrap policy are
+// made as, like Kubernetes' loopback client: a member of system:masters,
+// which the escalation checks let through.
+var selfUser = &authn.UserInfo{Name: "system:apiserver", Groups: []string{authn.SystemMasters}}
+
 // ensureRBACPolicy reconciles the bootstrap policy when the RBAC API is
 // served, whatever the authorization mode (as Kubernetes'
 // rbac/bootstrap-roles hook), after the policy cache (if any) has synced.
@@ -89,7 +101,7 @@ func (a *authorization) ensureRBACPolicy(ctx context.Context, st *registry.Stora
 	if !enabled.Has(rbacv1.SchemeGroupVersion) {
 		return nil
 	}
-	if err := bootstrappolicy.Ensure(ctx, st); err != nil {
+	if err := bootstrappolicy.Ensure(authn.WithUser(ctx, selfUser), st); err != nil {
 		return fmt.Errorf("RBAC bootstrap policy: %w", err)
 	}
 	return nil

@@ -30,5 +30,7 @@
 // plugin that limits writes to a node's own objects.
 //
 // Package bootstrappolicy holds the default roles and bindings the
-// apiserver reconciles at start.
+// apiserver reconciles at start; package escalation refuses writes of
+// roles and bindings that would grant more than their author holds (the
+// escalate and bind verbs).
 package rbac

@@ -88,7 +88,10 @@ func schedulerRules() []rbacv1.PolicyRule {
 //     endpoints and endpointslices, serviceaccounts (serviceaccount),
 //     configmaps (rootcacertpublisher), persistentvolumeclaims
 //     (statefulset), persistentvolumes and storageclasses (local
-//     provisioner), events, and the leader-election Lease.
+//     provisioner), events, and the leader-election Lease;
+//   - escalate on ClusterRoles, which the clusterrole-aggregation
+//     controller fills with rules the user need not hold (Kubernetes gives
+//     the same verb to that controller's own role).
 func controllerManagerRules() []rbacv1.PolicyRule {
 	return []rbacv1.PolicyRule{
 		eventsRule(),
@@ -102,6 +105,7 @@ func controllerManagerRules() []rbacv1.PolicyRule {
 		rule([]string{"create"}, storage, "storageclasses"),
 		rule([]string{"create"}, authnGroup, "tokenreviews"),
 		rule([]string{"create"}, authorization, "subjectaccessreviews"),
+		rule([]string{"escalate"}, rbacGroup, "clusterroles"),
 	}
 }
 
