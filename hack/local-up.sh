@@ -177,6 +177,7 @@ local::start apiserver "$LOCAL_LOGS/apiserver.log" "$BIN_DIR/apiserver" \
   --data-dir "$LOCAL_DIR/etcd" \
   --cert-dir "$LOCAL_PKI" \
   --authorization-mode "$AUTHORIZATION_MODE" \
+  --enable-admission-plugins NodeRestriction \
   --write-kubeconfig "$ADMIN_KUBECONFIG" "${EXTRA[@]}"
 ready=
 for i in $(seq 600); do

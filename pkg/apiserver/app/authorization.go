@@ -26,6 +26,7 @@ type authorization struct {
 	authorizer authz.Authorizer
 	cache      *rbac.Cache      // nil without RBAC
 	rbac       *rbac.Authorizer // nil without RBAC
+	nodeGraph  *rbac.NodeGraph  // nil without Node
 }
 
 // newAuthorization builds the union of the modes, in order, behind the
@@ -47,7 +48,8 @@ func newAuthorization(modes []string, log *slog.Logger) (*authorization, error) 
 		case options.ModeAlwaysDeny:
 			chain = append(chain, authz.AlwaysDeny())
 		case options.ModeNode:
-			chain = append(chain, rbac.NewNodeAuthorizer())
+			a.nodeGraph = rbac.NewNodeGraph(log)
+			chain = append(chain, rbac.NewNodeAuthorizer(a.nodeGraph))
 		case options.ModeRBAC:
 			a.cache = rbac.NewCache(log)
 			a.rbac = rbac.New(a.cache)
@@ -60,10 +62,14 @@ func newAuthorization(modes []string, log *slog.Logger) (*authorization, error) 
 
 var rbacResources = []string{"roles", "rolebindings", "clusterroles", "clusterrolebindings"}
 
-// follow starts the RBAC policy cache over the storages, until ctx ends
-// (run starts its goroutine), and guards the RBAC stores' writes against
-// privilege escalation. Without RBAC it does nothing.
+// follow starts the Node graph and the RBAC policy cache over the
+// storages, until ctx ends (run starts their goroutines), and guards the
+// RBAC stores' writes against privilege escalation. Without Node and RBAC
+// it does nothing.
 func (a *authorization) follow(ctx context.Context, st *registry.Storages, run func(func())) error {
+	if err := a.followNodes(ctx, st, run); err != nil {
+		return err
+	}
 	if a.cache == nil {
 		return nil
 	}
@@ -81,6 +87,24 @@ func (a *authorization) follow(ctx context.Context, st *registry.Storages, run f
 	run(func() {
 		a.cache.Run(ctx, rbac.ListWatchers{Roles: lws[0], RoleBindings: lws[1], ClusterRoles: lws[2], ClusterRoleBindings: lws[3]})
 	})
+	return nil
+}
+
+// followNodes starts the Node authorizer's graph over the pod and
+// PersistentVolume storages; without the Node mode it does nothing.
+func (a *authorization) followNodes(ctx context.Context, st *registry.Storages, run func(func())) error {
+	if a.nodeGraph == nil {
+		return nil
+	}
+	var lws [2]rbac.ListWatcher
+	for i, res := range []string{"pods", "persistentvolumes"} {
+		s, ok := st.Store(schema.GroupResource{Resource: res})
+		if !ok {
+			return fmt.Errorf("authorization mode Node: no storage for %s", res)
+		}
+		lws[i] = rbac.StorageListWatcher(s.Storage, s.KeyRoot)
+	}
+	run(func() { a.nodeGraph.Run(ctx, lws[0], lws[1]) })
 	return nil
 }
 

@@ -1,6 +1,7 @@
 package authz
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 
@@ -63,7 +64,7 @@ func AttributesFor(user *authn.UserInfo, info *request.Info) Attributes {
 		APIVersion:      info.APIVersion,
 		Resource:        info.Resource,
 		Subresource:     info.Subresource,
-		Name:            info.Name,
+		Name:            cmp.Or(info.Name, info.SelectorName),
 		Path:            info.Path,
 	}
 }

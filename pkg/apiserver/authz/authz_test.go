@@ -49,6 +49,13 @@ func TestAttributesFor(t *testing.T) {
 		a.Resource != "deployments" || a.Subresource != "scale" || a.Name != "web" || a.User.Name != "bob" {
 		t.Errorf("attributes = %+v", a)
 	}
+	info, err = request.Parse(httptest.NewRequest("GET", "/api/v1/namespaces/demo/secrets?watch=1&fieldSelector=metadata.name%3Ds", nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := AttributesFor(&authn.UserInfo{Name: "bob"}, info); a.Verb != "watch" || a.Name != "s" {
+		t.Errorf("a watch of one name: attributes = %+v", a)
+	}
 }
 
 func TestUnion(t *testing.T) {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+
+	"keel.dev/apimachinery/pkg/fields"
 )
 
 // Info describes one API request.
@@ -29,6 +31,10 @@ type Info struct {
 	Subresource string
 	// Name of the object, empty for collections.
 	Name string
+	// SelectorName is the one object a list or watch selects with the
+	// field selector metadata.name=<name>; authorization treats it as the
+	// request's name, as Kubernetes does.
+	SelectorName string
 	// Parts are the path segments after the version.
 	Parts []string
 }
@@ -120,6 +126,11 @@ func Parse(r *http.Request) (*Info, error) {
 			info.Verb = "deletecollection"
 		} else {
 			info.Verb = "delete"
+		}
+	}
+	if info.Name == "" && (info.Verb == "list" || info.Verb == "watch") {
+		if sel, err := fields.ParseSelector(q.Get("fieldSelector")); err == nil {
+			info.SelectorName, _ = sel.RequiresExactMatch("metadata.name")
 		}
 	}
 	if watchPath && info.Verb != "watch" {

@@ -17,6 +17,7 @@ import (
 	"keel.dev/keel/pkg/apiserver/admission/plugin/serviceaccount"
 	"keel.dev/keel/pkg/apiserver/admission/plugin/storageclass"
 	"keel.dev/keel/pkg/apiserver/admission/plugin/storageprotection"
+	"keel.dev/keel/pkg/apiserver/admission/plugins/noderestriction"
 	"keel.dev/keel/pkg/apiserver/registry/generic"
 )
 
@@ -35,6 +36,7 @@ var Ordered = []string{
 	NamespaceLifecycle,
 	limitranger.PluginName,
 	serviceaccount.PluginName,
+	noderestriction.PluginName,
 	priority.PluginName,
 	DefaultTolerationSeconds,
 	storageclass.PluginName,
@@ -42,8 +44,9 @@ var Ordered = []string{
 	resourcequota.PluginName,
 }
 
-// DefaultEnabled are the implemented plugins Kubernetes enables by default.
-var DefaultEnabled = slices.Clone(Ordered)
+// DefaultEnabled are the implemented plugins Kubernetes enables by default:
+// all but NodeRestriction (which kubeadm turns on).
+var DefaultEnabled = slices.DeleteFunc(slices.Clone(Ordered), func(n string) bool { return n == noderestriction.PluginName })
 
 // alwaysOn are implemented inside the registry and cannot be turned off.
 var alwaysOn = map[string]bool{DefaultTolerationSeconds: true}
@@ -57,7 +60,7 @@ var kubernetesOnly = map[string]bool{
 	"DefaultIngressClass": true, "DenyServiceExternalIPs": true, "EventRateLimit": true,
 	"ExtendedResourceToleration": true, "ImagePolicyWebhook": true, "LimitPodHardAntiAffinityTopology": true,
 	"MutatingAdmissionPolicy": true, "MutatingAdmissionWebhook": true, "NamespaceAutoProvision": true,
-	"NamespaceExists": true, "NodeRestriction": true, "OwnerReferencesPermissionEnforcement": true,
+	"NamespaceExists": true, "OwnerReferencesPermissionEnforcement": true,
 	"PersistentVolumeClaimResize": true, "PersistentVolumeLabel": true, "PodNodeSelector": true,
 	"PodSecurity": true, "PodTolerationRestriction": true, "RuntimeClass": true,
 	"TaintNodesByCondition": true, "ValidatingAdmissionPolicy": true,
@@ -159,6 +162,8 @@ func NewChain(sel Selection, lookup objects.Lookup) (*admission.Chain, error) {
 			p, err = resourcequota.New(lookup)
 		case serviceaccount.PluginName:
 			p, err = serviceaccount.New(lookup)
+		case noderestriction.PluginName:
+			p, err = noderestriction.New(lookup)
 		default:
 			return nil, fmt.Errorf("admission plugin %q has no constructor", n)
 		}

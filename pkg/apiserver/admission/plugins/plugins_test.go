@@ -24,12 +24,14 @@ func TestSelect(t *testing.T) {
 		name             string
 		enable, disable  []string
 		wantMissing      []string
+		wantExtra        []string
 		wantIgnored      []string
 		wantErrSubstring string
 	}{
 		{name: "defaults"},
 		{name: "disable one", disable: []string{"ResourceQuota"}, wantMissing: []string{"ResourceQuota"}},
-		{name: "kubernetes-only names are ignored", enable: []string{"NodeRestriction", "PodSecurity"}, wantIgnored: []string{"NodeRestriction", "PodSecurity"}},
+		{name: "kubernetes-only names are ignored", enable: []string{"PodSecurity", "AlwaysPullImages"}, wantIgnored: []string{"AlwaysPullImages", "PodSecurity"}},
+		{name: "NodeRestriction is off by default and can be enabled", enable: []string{"NodeRestriction"}, wantExtra: []string{"NodeRestriction"}},
 		{name: "unknown name", enable: []string{"Bogus"}, wantErrSubstring: `enable-admission-plugins plugin "Bogus" is unknown`},
 		{name: "overlap", enable: []string{"LimitRanger"}, disable: []string{"LimitRanger"}, wantErrSubstring: "LimitRanger in enable-admission-plugins and disable-admission-plugins overlapped"},
 		{name: "registry step cannot be disabled", disable: []string{plugins.DefaultTolerationSeconds}, wantErrSubstring: "cannot be disabled"},
@@ -46,10 +48,13 @@ func TestSelect(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, n := range plugins.Ordered {
-				want := slices.Contains(plugins.DefaultEnabled, n) && !slices.Contains(tc.wantMissing, n)
+				want := (slices.Contains(plugins.DefaultEnabled, n) || slices.Contains(tc.wantExtra, n)) && !slices.Contains(tc.wantMissing, n)
 				if sel.Has(n) != want {
 					t.Errorf("%s enabled=%v", n, sel.Has(n))
 				}
+			}
+			if slices.Contains(plugins.DefaultEnabled, "NodeRestriction") {
+				t.Error("NodeRestriction is enabled by default")
 			}
 			if !slices.Equal(sel.Ignored, tc.wantIgnored) {
 				t.Errorf("ignored %v, want %v", sel.Ignored, tc.wantIgnored)

@@ -1,5 +1,5 @@
 // Package rbac is the apiserver's RBAC authorizer (--authorization-mode
-// RBAC) and its simplified Node authorizer (--authorization-mode Node).
+// RBAC) and its Node authorizer (--authorization-mode Node).
 //
 // RBAC grants a request when a rule of a role bound to the user allows it:
 // every ClusterRoleBinding (cluster wide), then, for a namespaced request,
@@ -20,14 +20,15 @@
 // Authorizer also lists a user's rules (authz.RuleLister) for
 // SelfSubjectRulesReview.
 //
-// Node mode (node.go) is simpler than Kubernetes' Node authorizer: a user
-// of group system:nodes named system:node:<name> gets the static rules a
-// kubelet needs (NodeRules, the resource and verb list of Kubernetes'
-// system:node role), on every object of those resources. The per-node
-// graph of Kubernetes — a kubelet may only read the secrets, configmaps,
-// volumes and pods of pods bound to its own node, and only write its own
-// Node and Lease — is not there; nor is the NodeRestriction admission
-// plugin that limits writes to a node's own objects.
+// Node mode (node*.go) authorizes kubelets: a user of group system:nodes
+// named system:node:<name> gets the static rules a kubelet needs
+// (NodeRules, the resource and verb list of Kubernetes' system:node role),
+// except that it may read only the secrets, configmaps, claims and volumes
+// of the pods bound to its node, request tokens only for their service
+// accounts, and touch only its own Lease. A NodeGraph follows pods and
+// PersistentVolumes from the storage, like the Cache, to know which
+// objects those are. The NodeRestriction admission plugin
+// (admission/plugins/noderestriction) limits the writes further.
 //
 // Package bootstrappolicy holds the default roles and bindings the
 // apiserver reconciles at start; package escalation refuses writes of

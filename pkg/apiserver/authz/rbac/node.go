@@ -62,10 +62,14 @@ func rule(verbs []string, group string, resources ...string) rbacv1.PolicyRule {
 	return rbacv1.PolicyRule{Verbs: verbs, APIGroups: []string{group}, Resources: resources}
 }
 
-// NodeAuthorizer is the Node mode: it allows node users the NodeRules and
-// has no opinion on everyone else.
+// NodeAuthorizer is the Node mode: it allows node users the NodeRules,
+// except that secrets, configmaps, persistent volumes and claims may only
+// be read, and service account tokens only requested, when the graph
+// relates them to the node, and that leases are limited to the node's own
+// in kube-node-lease. It has no opinion on everyone else.
 type NodeAuthorizer struct {
 	rules []rbacv1.PolicyRule
+	graph *NodeGraph
 }
 
 var (
@@ -73,13 +77,16 @@ var (
 	_ authz.RuleLister = (*NodeAuthorizer)(nil)
 )
 
-// NewNodeAuthorizer returns the Node mode authorizer.
-func NewNodeAuthorizer() *NodeAuthorizer { return &NodeAuthorizer{rules: NodeRules()} }
+// NewNodeAuthorizer returns the Node mode authorizer over graph, which
+// must be run (NodeGraph.Run) for related objects to be allowed.
+func NewNodeAuthorizer(graph *NodeGraph) *NodeAuthorizer {
+	return &NodeAuthorizer{rules: NodeRules(), graph: graph}
+}
 
-// nodeIdentity tells whether u is a node and which: a member of
+// NodeIdentity tells whether u is a node and which: a member of
 // system:nodes is a node; its name is what follows system:node:, empty
 // when the user name does not have that form.
-func nodeIdentity(u *authn.UserInfo) (name string, isNode bool) {
+func NodeIdentity(u *authn.UserInfo) (name string, isNode bool) {
 	if u == nil || !u.InGroup(NodesGroup) {
 		return "", false
 	}
@@ -91,28 +98,65 @@ func nodeIdentity(u *authn.UserInfo) (name string, isNode bool) {
 }
 
 // Authorize implements authz.Authorizer.
-func (n *NodeAuthorizer) Authorize(_ context.Context, a authz.Attributes) (authz.Decision, string, error) {
-	name, isNode := nodeIdentity(a.User)
+func (n *NodeAuthorizer) Authorize(ctx context.Context, a authz.Attributes) (authz.Decision, string, error) {
+	name, isNode := NodeIdentity(a.User)
 	switch {
 	case !isNode:
 		return authz.DecisionNoOpinion, "", nil
 	case name == "":
 		return authz.DecisionNoOpinion, fmt.Sprintf("unknown node for user %q", a.User.Name), nil
-	case RulesAllow(a, n.rules...):
+	}
+	if a.ResourceRequest {
+		switch a.APIGroup + "/" + a.Resource {
+		case "/secrets":
+			return n.readNamespaced(ctx, name, kindSecret, a)
+		case "/configmaps":
+			return n.readNamespaced(ctx, name, kindConfigMap, a)
+		case "/persistentvolumeclaims":
+			if a.Subresource == "status" {
+				return n.updateStatus(ctx, name, kindPVC, a)
+			}
+			return n.getOne(ctx, name, kindPVC, a)
+		case "/persistentvolumes":
+			return n.getOne(ctx, name, kindPV, a)
+		case "/serviceaccounts":
+			return n.createToken(ctx, name, a)
+		case "coordination.k8s.io/leases":
+			return nodeLease(name, a)
+		}
+	}
+	if RulesAllow(a, n.rules...) {
 		return authz.DecisionAllow, "", nil
 	}
 	return authz.DecisionNoOpinion, "", nil
 }
 
-// RulesFor implements authz.RuleLister: a node's rules are the NodeRules,
-// on every object (there is no per-node restriction to leave out).
+// graphResources are the resources whose access depends on the object,
+// left out of the rules a node lists.
+var graphResources = map[string]bool{
+	"/secrets": true, "/configmaps": true, "/persistentvolumeclaims": true,
+	"/persistentvolumeclaims/status": true, "/persistentvolumes": true,
+	"/serviceaccounts/token": true, "coordination.k8s.io/leases": true,
+}
+
+// RulesFor implements authz.RuleLister: a node lists the NodeRules on
+// resources that do not depend on the object, and is reported incomplete
+// as it may also read the objects its pods use.
 func (n *NodeAuthorizer) RulesFor(_ context.Context, u *authn.UserInfo, _ string) (authz.Rules, error) {
-	if name, isNode := nodeIdentity(u); !isNode || name == "" {
+	if name, isNode := NodeIdentity(u); !isNode || name == "" {
 		return authz.Rules{}, nil
 	}
-	var out authz.Rules
+	out := authz.Rules{Incomplete: true}
 	for _, r := range n.rules {
-		out.Resource = append(out.Resource, authz.ResourceRule{Verbs: r.Verbs, APIGroups: r.APIGroups, Resources: r.Resources})
+		var res []string
+		for _, x := range r.Resources {
+			if !graphResources[r.APIGroups[0]+"/"+x] {
+				res = append(res, x)
+			}
+		}
+		if len(res) > 0 {
+			out.Resource = append(out.Resource, authz.ResourceRule{Verbs: r.Verbs, APIGroups: r.APIGroups, Resources: res})
+		}
 	}
 	return out, nil
 }
