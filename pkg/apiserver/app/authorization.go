@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"time"
 
 	rbacv1 "keel.dev/api/rbac/v1"
 	"keel.dev/apimachinery/pkg/runtime/schema"
@@ -128,5 +129,44 @@ func (a *authorization) ensureRBACPolicy(ctx context.Context, st *registry.Stora
 	if err := bootstrappolicy.Ensure(authn.WithUser(ctx, selfUser), st); err != nil {
 		return fmt.Errorf("RBAC bootstrap policy: %w", err)
 	}
+	if a.cache != nil {
+		return waitForPolicy(ctx, a.cache)
+	}
 	return nil
+}
+
+// waitForPolicy returns once the authorizer's cache holds every bootstrap
+// ClusterRole and ClusterRoleBinding just written, so that readiness means
+// the default bindings (discovery, health, the components' roles) are in
+// force and not merely stored.
+func waitForPolicy(ctx context.Context, c *rbac.Cache) error {
+	for {
+		missing := 0
+		for _, r := range bootstrappolicy.ClusterRoles() {
+			if _, err := c.ClusterRole(ctx, r.Name); err != nil {
+				missing++
+			}
+		}
+		bindings, err := c.ClusterRoleBindings(ctx)
+		if err != nil {
+			return err
+		}
+		have := map[string]bool{}
+		for _, b := range bindings {
+			have[b.Name] = true
+		}
+		for _, b := range bootstrappolicy.ClusterRoleBindings() {
+			if !have[b.Name] {
+				missing++
+			}
+		}
+		if missing == 0 {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
 }
