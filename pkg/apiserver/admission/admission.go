@@ -26,6 +26,11 @@ type Attributes struct {
 	// Resource and Kind name what is written.
 	Resource schema.GroupResource
 	Kind     schema.GroupVersionKind
+	// Subresource is set on writes to a subresource ("status", "eviction",
+	// "token", ...); Resource is then the parent's, Name the parent
+	// object's, and Kind and Object are the subresource's (an Eviction, a
+	// TokenRequest, or the parent kind for status).
+	Subresource string
 	// Namespace and Name identify the object; for a create with
 	// generateName, Name is the prefix (the final name is not chosen yet
 	// from the client's point of view).
@@ -42,6 +47,29 @@ type Plugin interface {
 	// Handles reports whether the plugin acts on op for resource gr; it is
 	// asked once per resource when the chain is installed, not per request.
 	Handles(op Operation, gr schema.GroupResource) bool
+}
+
+// SubresourceHandler is implemented by plugins that also act on writes to
+// subresources. The chain gives the other plugins only writes of the main
+// resource, as most of Kubernetes' plugins (LimitRanger, ServiceAccount,
+// Priority, DefaultStorageClass, StorageObjectInUseProtection,
+// ResourceQuota) ignore subresource requests.
+type SubresourceHandler interface {
+	// HandlesSubresource reports whether the plugin acts on writes to
+	// subresource of the resources it handles.
+	HandlesSubresource(subresource string) bool
+}
+
+// handles reports whether p acts on the request a.
+func handles(p Plugin, a *Attributes) bool {
+	if !p.Handles(a.Operation, a.Resource) {
+		return false
+	}
+	if a.Subresource == "" {
+		return true
+	}
+	s, ok := p.(SubresourceHandler)
+	return ok && s.HandlesSubresource(a.Subresource)
 }
 
 // Mutator is a plugin that may change the object.

@@ -113,7 +113,7 @@ func (c *Chain) Admit(ctx context.Context, a *Attributes) error {
 		return nil
 	}
 	for _, m := range c.mutators {
-		if !m.Handles(a.Operation, a.Resource) {
+		if !handles(m, a) {
 			continue
 		}
 		if err := m.Admit(ctx, a); err != nil {
@@ -130,7 +130,7 @@ func (c *Chain) Validate(ctx context.Context, a *Attributes) error {
 		return nil
 	}
 	for _, v := range c.validators {
-		if !v.Handles(a.Operation, a.Resource) {
+		if !handles(v, a) {
 			continue
 		}
 		if err := v.Validate(ctx, a); err != nil {
@@ -138,4 +138,18 @@ func (c *Chain) Validate(ctx context.Context, a *Attributes) error {
 		}
 	}
 	return nil
+}
+
+// ActsOnSubresource reports whether some plugin of the chain acts on
+// writes to subresource.
+func (c *Chain) ActsOnSubresource(subresource string) bool {
+	if c == nil {
+		return false
+	}
+	for _, p := range c.plugins {
+		if s, ok := p.(SubresourceHandler); ok && s.HandlesSubresource(subresource) {
+			return true
+		}
+	}
+	return false
 }

@@ -110,3 +110,41 @@ func TestJoinErrors(t *testing.T) {
 		t.Errorf("unnamed: %q", got)
 	}
 }
+
+// subValidator also judges writes to the subresources it names.
+type subValidator struct {
+	validator
+	subs []string
+}
+
+func (s *subValidator) HandlesSubresource(sub string) bool { return slices.Contains(s.subs, sub) }
+
+func TestSubresourceWritesReachOnlySubresourceHandlers(t *testing.T) {
+	pods := schema.GroupResource{Resource: "pods"}
+	var log []string
+	plain := &validator{recorder{name: "plain", gr: pods, ops: []Operation{Create, Update}, log: &log}}
+	status := &subValidator{validator{recorder{name: "status", gr: pods, ops: []Operation{Create, Update}, log: &log}}, []string{"status"}}
+	c := NewChain([]string{"plain", "status"}, []Plugin{plain, status}).ForResource(pods)
+	for _, tc := range []struct {
+		sub  string
+		want []string
+		acts bool
+	}{
+		{"", []string{"validate:plain", "validate:status"}, false},
+		{"status", []string{"validate:status"}, true},
+		{"eviction", nil, false},
+	} {
+		t.Run("subresource "+tc.sub, func(t *testing.T) {
+			log = nil
+			if err := c.Validate(context.Background(), &Attributes{Operation: Update, Resource: pods, Subresource: tc.sub, Name: "p"}); err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(log, tc.want) {
+				t.Errorf("ran %v, want %v", log, tc.want)
+			}
+			if tc.sub != "" && c.ActsOnSubresource(tc.sub) != tc.acts {
+				t.Errorf("ActsOnSubresource(%q) = %v", tc.sub, !tc.acts)
+			}
+		})
+	}
+}

@@ -217,6 +217,8 @@ func (s *evictionStore) New() runtime.Object {
 	return &policyv1.Eviction{TypeMeta: metav1.TypeMeta{APIVersion: "policy/v1", Kind: "Eviction"}}
 }
 
+var evictionGVK = policyv1.SchemeGroupVersion.WithKind("Eviction")
+
 // EvictionMessage is the message of an eviction refused by a budget.
 const EvictionMessage = "Cannot evict pod as it would violate the pod's disruption budget."
 
@@ -228,6 +230,10 @@ func (s *evictionStore) Create(ctx context.Context, obj runtime.Object, opts *me
 	}
 	ns := rest.NamespaceFrom(ctx)
 	name := ev.Name
+	dryRun := opts != nil && rest.IsDryRun(opts.DryRun)
+	if err := s.pods.AdmitSubresourceCreate(ctx, "eviction", name, evictionGVK, ev, dryRun); err != nil {
+		return nil, err
+	}
 	podObj, err := s.pods.Get(ctx, name, &metav1.GetOptions{})
 	if err != nil {
 		return nil, err

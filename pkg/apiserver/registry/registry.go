@@ -277,7 +277,7 @@ func (b *builder) subresource(r runtime.ResourceInfo, parent *generic.Store, sub
 	gr := r.GroupResource()
 	switch sub.Name {
 	case "status":
-		return generic.NewSubresourceStore(parent, b.statusStrategy(gr, parent)), nil
+		return generic.NewSubresourceStore(parent, sub.Name, b.statusStrategy(gr, parent)), nil
 	case "scale":
 		return newScaleStore(parent, b.cfg.Scheme)
 	case "binding":
@@ -285,9 +285,9 @@ func (b *builder) subresource(r runtime.ResourceInfo, parent *generic.Store, sub
 	case "eviction":
 		return &evictionStore{pods: parent, pdbs: b.out.stores[schema.GroupResource{Group: "policy", Resource: "poddisruptionbudgets"}]}, nil
 	case "ephemeralcontainers":
-		return generic.NewSubresourceStore(parent, ephemeralContainersStrategy(b.cfg.Scheme, parent)), nil
+		return generic.NewSubresourceStore(parent, sub.Name, ephemeralContainersStrategy(b.cfg.Scheme, parent)), nil
 	case "finalize":
-		return generic.NewSubresourceStore(parent, namespaceFinalizeStrategy(b.cfg.Scheme, parent)), nil
+		return generic.NewSubresourceStore(parent, sub.Name, namespaceFinalizeStrategy(b.cfg.Scheme, parent)), nil
 	case "token":
 		// The apiserver serves it with its token signer (pkg/apiserver/
 		// serviceaccount) in front of this placeholder.

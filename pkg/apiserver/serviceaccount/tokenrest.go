@@ -12,6 +12,7 @@ import (
 
 	authenticationv1 "keel.dev/api/authentication/v1"
 
+	"keel.dev/keel/pkg/apiserver/registry/generic"
 	"keel.dev/keel/pkg/apiserver/registry/rest"
 )
 
@@ -45,6 +46,9 @@ func (r *TokenREST) Create(ctx context.Context, obj runtime.Object, opts *metav1
 	}
 	req := in.DeepCopy()
 	authenticationv1.SetDefaults_TokenRequestSpec(&req.Spec)
+	if err := r.admit(ctx, req, opts); err != nil {
+		return nil, err
+	}
 	if errs := authenticationv1.ValidateTokenRequest(req); len(errs) > 0 {
 		return nil, apierrors.NewInvalid(tokenRequestGVK.GroupKind(), req.Name, errs)
 	}
@@ -86,6 +90,21 @@ func (r *TokenREST) Create(ctx context.Context, obj runtime.Object, opts *metav1
 	req.Namespace = ns
 	req.Status = authenticationv1.TokenRequestStatus{Token: tok, ExpirationTimestamp: metav1.NewTime(exp)}
 	return req, nil
+}
+
+// admit runs the serviceaccounts store's namespace check and admission
+// chain on the request as a create of serviceaccounts/token (when the
+// objects are read through the registry's stores).
+func (r *TokenREST) admit(ctx context.Context, req *authenticationv1.TokenRequest, opts *metav1.CreateOptions) error {
+	g, ok := r.objects.(StoreGetter[*generic.Store])
+	if !ok || g.Lookup == nil {
+		return nil
+	}
+	st, ok := g.Lookup(serviceAccountsGR)
+	if !ok {
+		return nil
+	}
+	return st.AdmitSubresourceCreate(ctx, "token", req.Name, tokenRequestGVK, req, opts != nil && rest.IsDryRun(opts.DryRun))
 }
 
 // bind resolves the bound object of a request into issue.

@@ -155,3 +155,115 @@ func TestNodeRestriction(t *testing.T) {
 		}
 	})
 }
+
+// tokenPod is a pod of the default service account bound to node, with
+// the projected token volume the ServiceAccount plugin adds.
+func tokenPod(name, node string) map[string]any {
+	return object("v1", "Pod", name, map[string]any{"spec": map[string]any{
+		"nodeName":           node,
+		"serviceAccountName": "default",
+		"containers":         []any{map[string]any{"name": "c", "image": "busybox"}},
+		"volumes": []any{map[string]any{"name": "kube-api-access", "projected": map[string]any{
+			"sources": []any{map[string]any{"serviceAccountToken": map[string]any{"path": "token"}}}}}},
+	}})
+}
+
+// TestNodeRestrictionSubresources: a node writes the status of its own
+// Node and pods, evicts its own pods and gets tokens bound to them, and
+// nothing of the kind for another node's.
+func TestNodeRestrictionSubresources(t *testing.T) {
+	s := startNodeRestricted(t)
+	n1 := asUser(t, s, nodeToken)
+	if code, obj := n1.do("POST", "/api/v1/nodes", object("v1", "Node", "n1", nil)); code != http.StatusCreated {
+		t.Fatalf("n1 registers itself: HTTP %d: %v", code, obj)
+	}
+	s.Create(t, "/api/v1/nodes", object("v1", "Node", "n2", nil))
+	s.Create(t, "/api/v1/namespaces/default/serviceaccounts", object("v1", "ServiceAccount", "default", nil))
+	pods := "/api/v1/namespaces/default/pods/"
+	mine := s.Create(t, pods, tokenPod("mine", "n1"))
+	theirs := s.Create(t, pods, tokenPod("theirs", "n2"))
+	s.Create(t, pods, tokenPod("evictme", "n1"))
+	s.Create(t, pods, tokenPod("keepme", "n2"))
+
+	// putStatus reads path as n1 and writes it back through status with
+	// change applied.
+	putStatus := func(path string, change func(obj map[string]any)) (int, map[string]any) {
+		t.Helper()
+		code, obj := n1.do("GET", path, nil)
+		if code != http.StatusOK {
+			t.Fatalf("n1 reads %s: HTTP %d: %v", path, code, obj)
+		}
+		change(obj)
+		return n1.do("PUT", path+"/status", obj)
+	}
+	running := func(obj map[string]any) { obj["status"].(map[string]any)["phase"] = "Running" }
+	ready := func(obj map[string]any) {
+		obj["status"] = map[string]any{"conditions": []any{map[string]any{"type": "Ready", "status": "True"}}}
+	}
+	t.Run("a node updates its own node's status", func(t *testing.T) {
+		if code, obj := putStatus("/api/v1/nodes/n1", ready); code != http.StatusOK {
+			t.Fatalf("HTTP %d: %v", code, obj)
+		}
+	})
+	t.Run("a node may not update another node's status", func(t *testing.T) {
+		code, obj := putStatus("/api/v1/nodes/n2", ready)
+		expectForbidden(t, "n1 updates n2's status", code, obj, `nodes "n2" is forbidden: node "n1" is not allowed to modify node "n2"`)
+	})
+	t.Run("a node updates the status of its pod", func(t *testing.T) {
+		if code, obj := putStatus(pods+"mine", running); code != http.StatusOK {
+			t.Fatalf("HTTP %d: %v", code, obj)
+		}
+	})
+	t.Run("a node may not update the status of another node's pod", func(t *testing.T) {
+		code, obj := putStatus(pods+"theirs", running)
+		expectForbidden(t, "n1 updates the status of n2's pod", code, obj,
+			`pods "theirs" is forbidden: node "n1" can only update pod status for pods with spec.nodeName set to itself`)
+	})
+	t.Run("a node may not relabel its pod through status", func(t *testing.T) {
+		code, obj := putStatus(pods+"mine", func(obj map[string]any) {
+			obj["metadata"].(map[string]any)["labels"] = map[string]any{"role": "admin"}
+		})
+		expectForbidden(t, "n1 relabels its pod", code, obj, `pods "mine" is forbidden: node "n1" cannot update labels through pod status`)
+	})
+
+	eviction := func(name string) map[string]any { return object("policy/v1", "Eviction", name, nil) }
+	t.Run("a node evicts its pod", func(t *testing.T) {
+		if code, obj := n1.do("POST", pods+"evictme/eviction", eviction("evictme")); code != http.StatusCreated {
+			t.Fatalf("HTTP %d: %v", code, obj)
+		}
+	})
+	t.Run("a node may not evict another node's pod", func(t *testing.T) {
+		code, obj := n1.do("POST", pods+"keepme/eviction", eviction("keepme"))
+		expectForbidden(t, "n1 evicts n2's pod", code, obj, `pods "keepme" is forbidden: node n1 can only evict pods with spec.nodeName set to itself`)
+	})
+
+	tokenPath := "/api/v1/namespaces/default/serviceaccounts/default/token"
+	tokenFor := func(pod map[string]any, audiences ...string) map[string]any {
+		spec := map[string]any{"boundObjectRef": map[string]any{"apiVersion": "v1", "kind": "Pod",
+			"name": framework.String(pod, "metadata.name"), "uid": framework.String(pod, "metadata.uid")}}
+		if len(audiences) > 0 {
+			spec["audiences"] = audiences
+		}
+		return object("authentication.k8s.io/v1", "TokenRequest", "default", map[string]any{"spec": spec})
+	}
+	t.Run("a node gets a token bound to its pod", func(t *testing.T) {
+		code, obj := n1.do("POST", tokenPath, tokenFor(mine))
+		if code != http.StatusCreated || framework.String(obj, "status.token") == "" {
+			t.Fatalf("HTTP %d: %v", code, obj)
+		}
+	})
+	t.Run("a node may not get a token bound to another node's pod", func(t *testing.T) {
+		code, obj := n1.do("POST", tokenPath, tokenFor(theirs))
+		expectForbidden(t, "n1 asks a token for n2's pod", code, obj,
+			`serviceaccounts "default" is forbidden: node requested token bound to a pod scheduled on a different node`)
+	})
+	t.Run("a node may not get an unbound token", func(t *testing.T) {
+		code, obj := n1.do("POST", tokenPath, object("authentication.k8s.io/v1", "TokenRequest", "default", map[string]any{"spec": map[string]any{}}))
+		expectForbidden(t, "n1 asks an unbound token", code, obj, `serviceaccounts "default" is forbidden: node requested token not bound to a pod`)
+	})
+	t.Run("a node may not get a token for an audience its pod does not use", func(t *testing.T) {
+		code, obj := n1.do("POST", tokenPath, tokenFor(mine, "vault"))
+		expectForbidden(t, "n1 asks a vault token", code, obj,
+			`serviceaccounts "default" is forbidden: audience "vault" not found in pod spec volume, system:node:n1 is not authorized to request tokens for this audience`)
+	})
+}

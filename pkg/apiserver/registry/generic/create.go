@@ -83,7 +83,7 @@ func (s *Store) Create(ctx context.Context, obj runtime.Object, opts *metav1.Cre
 	if generated {
 		orig = obj.DeepCopyObject()
 	}
-	if s.Admission != nil {
+	if s.chain() != nil {
 		ctx = withDryRun(ctx, dryRun)
 		if generated {
 			ctx = withGeneratedName(ctx, m.GetGenerateName())
@@ -126,7 +126,7 @@ func (s *Store) BeforeCreate(ctx context.Context, obj runtime.Object) error {
 	m.SetResourceVersion("")
 	m.SetGeneration(0)
 	var attrs *admission.Attributes
-	if s.Admission.Mutates(admission.Create) || s.Admission.Validates(admission.Create) {
+	if s.admits(admission.Create) {
 		attrs = s.attributes(ctx, admission.Create, m.GetName(), m.GetNamespace(), obj, nil, isDryRun(ctx))
 		if err := s.admit(ctx, attrs); err != nil {
 			return err

@@ -44,8 +44,11 @@ func (s *Store) Delete(ctx context.Context, name string, opts *metav1.DeleteOpti
 	if err := storage.CheckPreconditions(key, preconds, existing); err != nil {
 		return nil, false, s.interpret(err, name)
 	}
-	if s.Admission.Validates(admission.Delete) {
+	if s.admits(admission.Delete) {
 		a := s.attributes(ctx, admission.Delete, name, rest.NamespaceFrom(ctx), nil, existing, dryRun)
+		if err := s.admit(ctx, a); err != nil {
+			return nil, false, err
+		}
 		if err := s.validateAdmission(ctx, a); err != nil {
 			return nil, false, err
 		}

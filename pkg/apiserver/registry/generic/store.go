@@ -66,8 +66,15 @@ type Store struct {
 	// deleted object without finalizers removes it.
 	ShouldDeleteDuringUpdate func(obj runtime.Object) bool
 	// Admission is the admission chain narrowed to this resource (nil: no
-	// plugin acts on it). Subresource stores do not run it.
+	// plugin acts on it). Subresource stores run their parent's with the
+	// subresource set.
 	Admission *admission.Chain
+
+	// subresource and admissionOf are set on the copy a SubresourceStore
+	// serves: its writes are admitted as writes to subresource of
+	// admissionOf.
+	subresource string
+	admissionOf *Store
 }
 
 var (

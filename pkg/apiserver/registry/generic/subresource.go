@@ -22,13 +22,18 @@ var (
 	_ rest.Updater = (*SubresourceStore)(nil)
 )
 
-// NewSubresourceStore returns the subresource view of parent updated with
-// strategy. Write hooks and admission of the parent do not run.
-func NewSubresourceStore(parent *Store, strategy Strategy) *SubresourceStore {
+// NewSubresourceStore returns the subresource view of parent named
+// subresource ("status", "ephemeralcontainers", "finalize") updated with
+// strategy. Write hooks of the parent do not run; its admission chain
+// (as installed when the request comes) runs with the subresource set, so
+// only plugins that act on subresources see the writes.
+func NewSubresourceStore(parent *Store, subresource string, strategy Strategy) *SubresourceStore {
 	s := &SubresourceStore{store: *parent}
 	s.store.Strategy = strategy
 	s.store.Hooks = Hooks{AfterDelete: parent.Hooks.AfterDelete}
 	s.store.Admission = nil
+	s.store.subresource = subresource
+	s.store.admissionOf = parent
 	return s
 }
 

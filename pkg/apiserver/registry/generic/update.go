@@ -27,7 +27,7 @@ func (s *Store) Update(ctx context.Context, name string, objInfo rest.UpdatedObj
 		return nil, false, err
 	}
 	dryRun := opts != nil && rest.IsDryRun(opts.DryRun)
-	if s.Admission != nil {
+	if s.chain() != nil {
 		ctx = withDryRun(ctx, dryRun)
 	}
 	var (
@@ -164,7 +164,7 @@ func (s *Store) BeforeUpdate(ctx context.Context, name string, obj, existing run
 	}
 	m.SetGeneration(em.GetGeneration())
 	var attrs *admission.Attributes
-	if s.Admission.Mutates(admission.Update) || s.Admission.Validates(admission.Update) {
+	if s.admits(admission.Update) {
 		attrs = s.attributes(ctx, admission.Update, name, m.GetNamespace(), obj, existing, isDryRun(ctx))
 		if err := s.admit(ctx, attrs); err != nil {
 			return err

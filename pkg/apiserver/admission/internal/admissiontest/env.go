@@ -16,6 +16,7 @@ import (
 	corev1 "keel.dev/api/core/v1"
 
 	"keel.dev/keel/pkg/apiserver/admission/plugins"
+	"keel.dev/keel/pkg/apiserver/authn"
 	"keel.dev/keel/pkg/apiserver/registry"
 	"keel.dev/keel/pkg/apiserver/registry/rest"
 	"keel.dev/keel/pkg/apiserver/storage"
@@ -80,6 +81,21 @@ func Ctx(ns string) context.Context { return rest.WithNamespace(context.Backgrou
 // Create creates obj in ns.
 func (e *Env) Create(gvr schema.GroupVersionResource, ns string, obj runtime.Object) (runtime.Object, error) {
 	return e.storage(gvr).(rest.Creater).Create(Ctx(ns), obj, &metav1.CreateOptions{})
+}
+
+// CreateSub posts obj to subresource sub of gvr in ns as user ("" for
+// none) would (pods/eviction).
+func (e *Env) CreateSub(gvr schema.GroupVersionResource, sub, ns string, user *authn.UserInfo, obj runtime.Object) (runtime.Object, error) {
+	e.t.Helper()
+	st, ok := e.Storages.For(gvr, sub)
+	if !ok {
+		e.t.Fatalf("no storage for %v %q", gvr, sub)
+	}
+	ctx := Ctx(ns)
+	if user != nil {
+		ctx = authn.WithUser(ctx, user)
+	}
+	return st.(rest.Creater).Create(ctx, obj, &metav1.CreateOptions{})
 }
 
 // DryRunCreate creates obj in ns as a dry run.

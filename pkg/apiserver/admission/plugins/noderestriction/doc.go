@@ -1,9 +1,7 @@
 // Package noderestriction is the NodeRestriction admission plugin: it
 // limits what kubelets (users system:node:<name> in system:nodes) may
-// write to their own Node, their own Lease, and mirror pods bound to
-// themselves, as Kubernetes' plugin of that name does.
-//
-// Keel's subresource stores (nodes/status, pods/status, pods/eviction,
-// serviceaccounts/token) do not run admission, so the checks Kubernetes
-// makes there are not made.
+// write, as Kubernetes' plugin of that name does: their own Node and its
+// status, their own Lease, mirror pods bound to themselves, the status and
+// evictions of pods bound to themselves, and service account tokens bound
+// to such a pod for an audience the pod uses.
 package noderestriction

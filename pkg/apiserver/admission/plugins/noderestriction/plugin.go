@@ -10,6 +10,7 @@ import (
 
 	coordinationv1 "keel.dev/api/coordination/v1"
 	corev1 "keel.dev/api/core/v1"
+	apierrors "keel.dev/apimachinery/pkg/api/errors"
 	"keel.dev/apimachinery/pkg/runtime/schema"
 
 	"keel.dev/keel/pkg/apiserver/admission"
@@ -25,37 +26,60 @@ const PluginName = "NodeRestriction"
 const mirrorAnnotation = "kubernetes.io/config.mirror"
 
 var (
-	podsGR   = schema.GroupResource{Resource: "pods"}
-	nodesGR  = schema.GroupResource{Resource: "nodes"}
-	leasesGR = schema.GroupResource{Group: "coordination.k8s.io", Resource: "leases"}
+	podsGR       = schema.GroupResource{Resource: "pods"}
+	nodesGR      = schema.GroupResource{Resource: "nodes"}
+	leasesGR     = schema.GroupResource{Group: "coordination.k8s.io", Resource: "leases"}
+	svcacctsGR   = schema.GroupResource{Resource: "serviceaccounts"}
+	pvcsGR       = schema.GroupResource{Resource: "persistentvolumeclaims"}
+	pvsGR        = schema.GroupResource{Resource: "persistentvolumes"}
+	csiDriversGR = schema.GroupResource{Group: "storage.k8s.io", Resource: "csidrivers"}
 )
 
-// Plugin restricts the writes of node users.
+// Plugin restricts the writes of node users. It runs among the mutating
+// plugins (it changes nothing), as in Kubernetes, so it sees a write as
+// the node sent it, before the registry's strategies reset fields.
 type Plugin struct {
-	nodes *objects.Source
+	nodes, pods *objects.Source
+	// claims, volumes and drivers resolve the audiences a pod's CSI volumes
+	// request tokens for; nil when the resource is not served.
+	claims, volumes, drivers *objects.Source
 }
 
-var _ admission.Validator = (*Plugin)(nil)
+var (
+	_ admission.Mutator            = (*Plugin)(nil)
+	_ admission.SubresourceHandler = (*Plugin)(nil)
+)
 
-// New returns the plugin reading Nodes through lookup (to check the owner
-// of mirror pods).
+// New returns the plugin reading Nodes (to check the owner of mirror pods)
+// and Pods (the targets of evictions and token bindings) through lookup.
 func New(lookup objects.Lookup) (*Plugin, error) {
-	src, err := objects.NewSource(lookup, nodesGR)
-	if err != nil {
+	p := &Plugin{}
+	var err error
+	if p.nodes, err = objects.NewSource(lookup, nodesGR); err != nil {
 		return nil, fmt.Errorf("%s: %w", PluginName, err)
 	}
-	return &Plugin{nodes: src}, nil
+	if p.pods, err = objects.NewSource(lookup, podsGR); err != nil {
+		return nil, fmt.Errorf("%s: %w", PluginName, err)
+	}
+	p.claims, _ = objects.NewSource(lookup, pvcsGR)
+	p.volumes, _ = objects.NewSource(lookup, pvsGR)
+	p.drivers, _ = objects.NewSource(lookup, csiDriversGR)
+	return p, nil
 }
 
-// Handles implements admission.Plugin: every write of pods, nodes and
-// leases.
+// Handles implements admission.Plugin: every write of pods, nodes, leases
+// and service accounts (their token subresource).
 func (p *Plugin) Handles(_ admission.Operation, gr schema.GroupResource) bool {
-	return gr == podsGR || gr == nodesGR || gr == leasesGR
+	return gr == podsGR || gr == nodesGR || gr == leasesGR || gr == svcacctsGR
 }
 
-// Validate implements admission.Validator; requests of users that are not
-// nodes pass.
-func (p *Plugin) Validate(ctx context.Context, a *admission.Attributes) error {
+// HandlesSubresource implements admission.SubresourceHandler: the plugin
+// judges writes to every subresource of the resources it handles.
+func (p *Plugin) HandlesSubresource(string) bool { return true }
+
+// Admit implements admission.Mutator (without changing anything);
+// requests of users that are not nodes pass.
+func (p *Plugin) Admit(ctx context.Context, a *admission.Attributes) error {
 	u, _ := authn.UserFrom(ctx)
 	node, isNode := rbac.NodeIdentity(u)
 	if !isNode {
@@ -67,16 +91,31 @@ func (p *Plugin) Validate(ctx context.Context, a *admission.Attributes) error {
 	var err error
 	switch a.Resource {
 	case podsGR:
-		err = p.pod(ctx, node, a)
+		switch a.Subresource {
+		case "":
+			err = p.pod(ctx, node, a)
+		case "status":
+			err = podStatus(node, a)
+		case "eviction":
+			err = p.podEviction(ctx, node, a)
+		default:
+			err = fmt.Errorf("unexpected pod subresource %q, only 'status' and 'eviction' are allowed", a.Subresource)
+		}
 	case nodesGR:
 		err = nodeWrite(node, a)
 	case leasesGR:
 		err = lease(node, a)
+	case svcacctsGR:
+		err = p.serviceAccount(ctx, node, a)
 	}
-	if err != nil {
-		return admission.NewForbidden(a, err)
+	if err == nil {
+		return nil
 	}
-	return nil
+	if _, ok := err.(apierrors.APIStatus); ok {
+		// A lookup's own answer (404 of a missing pod) goes out as it is.
+		return err
+	}
+	return admission.NewForbidden(a, err)
 }
 
 // pod allows a node to create mirror pods of its own and to delete pods

@@ -3,10 +3,12 @@ package noderestriction
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	coordinationv1 "keel.dev/api/coordination/v1"
 	corev1 "keel.dev/api/core/v1"
+	storagev1 "keel.dev/api/storage/v1"
 	apierrors "keel.dev/apimachinery/pkg/api/errors"
 	metav1 "keel.dev/apimachinery/pkg/apis/meta/v1"
 	"keel.dev/apimachinery/pkg/runtime"
@@ -31,18 +33,56 @@ func (m mapStorage) Get(_ context.Context, key string, _ storage.GetOptions) (ru
 	return nil, storage.NewError(storage.ErrCodeKeyNotFound, key, 0, "")
 }
 
-func newPlugin(t *testing.T, nodes ...*corev1.Node) *Plugin {
+// newPlugin returns the plugin over stores holding objs (nodes, pods,
+// claims, volumes and CSI drivers).
+func newPlugin(t *testing.T, objs ...runtime.Object) *Plugin {
 	t.Helper()
-	objs := map[string]runtime.Object{}
-	for _, n := range nodes {
-		objs["/minions/"+n.Name] = n
+	type res struct {
+		gr         schema.GroupResource
+		root       string
+		namespaced bool
 	}
-	st := &generic.Store{Resource: nodesGR, KeyRoot: "/minions", Storage: mapStorage{objs: objs}, Strategy: &generic.BasicStrategy{}}
-	p, err := New(func(gr schema.GroupResource) (*generic.Store, bool) { return st, gr == nodesGR })
+	all := []res{{nodesGR, "/minions", false}, {podsGR, "/pods", true}, {pvcsGR, "/persistentvolumeclaims", true},
+		{pvsGR, "/persistentvolumes", false}, {csiDriversGR, "/csidrivers", false}}
+	stores := map[schema.GroupResource]*generic.Store{}
+	for _, r := range all {
+		m := map[string]runtime.Object{}
+		for _, o := range objs {
+			acc := o.(interface {
+				GetName() string
+				GetNamespace() string
+			})
+			key := r.root + "/" + acc.GetName()
+			if r.namespaced {
+				key = r.root + "/" + acc.GetNamespace() + "/" + acc.GetName()
+			}
+			if resourceOf(o) == r.gr {
+				m[key] = o
+			}
+		}
+		stores[r.gr] = &generic.Store{Resource: r.gr, KeyRoot: r.root, Storage: mapStorage{objs: m}, Strategy: &generic.BasicStrategy{Namespaced: r.namespaced}}
+	}
+	p, err := New(func(gr schema.GroupResource) (*generic.Store, bool) { st, ok := stores[gr]; return st, ok })
 	if err != nil {
 		t.Fatal(err)
 	}
 	return p
+}
+
+func resourceOf(o runtime.Object) schema.GroupResource {
+	switch o.(type) {
+	case *corev1.Node:
+		return nodesGR
+	case *corev1.Pod:
+		return podsGR
+	case *corev1.PersistentVolumeClaim:
+		return pvcsGR
+	case *corev1.PersistentVolume:
+		return pvsGR
+	case *storagev1.CSIDriver:
+		return csiDriversGR
+	}
+	return schema.GroupResource{}
 }
 
 func yes() *bool { t := true; return &t }
@@ -91,12 +131,7 @@ func TestValidate(t *testing.T) {
 	other := mirror(nil)
 	other.Spec.NodeName = "n2"
 	base := map[string]string{"kubernetes.io/hostname": "n1"}
-	cases := []struct {
-		name string
-		user *authn.UserInfo
-		a    *admission.Attributes
-		want string // the 403 message, "" to admit
-	}{
+	cases := []testCase{
 		{"a non-node user is not restricted", bob, podAttrs(admission.Create, mirror(func(p *corev1.Pod) { p.Annotations = nil }), nil), ""},
 		{"a node creates its mirror pod", n1, podAttrs(admission.Create, mirror(nil), nil), ""},
 		{"a node user without a node name is refused", stray, podAttrs(admission.Create, mirror(nil), nil),
@@ -149,27 +184,44 @@ func TestValidate(t *testing.T) {
 			`leases.coordination.k8s.io "n1" is forbidden: can only access leases in the "kube-node-lease" system namespace`},
 	}
 	p := newPlugin(t, node("n1", base))
+	run(t, p, cases)
+	t.Run("handles pods, nodes, leases and service accounts, with their subresources", func(t *testing.T) {
+		if !p.Handles(admission.Delete, podsGR) || !p.Handles(admission.Update, leasesGR) || !p.Handles(admission.Create, svcacctsGR) ||
+			p.Handles(admission.Create, schema.GroupResource{Resource: "secrets"}) || !p.HandlesSubresource("status") {
+			t.Error("Handles is wrong")
+		}
+	})
+}
+
+type testCase struct {
+	name string
+	user *authn.UserInfo
+	a    *admission.Attributes
+	want string // the 403 message, "" to admit
+}
+
+func run(t *testing.T, p *Plugin, cases []testCase) {
+	t.Helper()
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			err := p.Validate(authn.WithUser(context.Background(), c.user), c.a)
+			err := p.Admit(authn.WithUser(context.Background(), c.user), c.a)
 			if c.want == "" {
 				if err != nil {
 					t.Fatalf("refused: %v", err)
 				}
 				return
 			}
-			var se *apierrors.StatusError
-			if !errors.As(err, &se) || !apierrors.IsForbidden(err) {
-				t.Fatalf("got %v, want a 403", err)
+			want, code := c.want, int32(403)
+			if m, ok := strings.CutPrefix(want, "404: "); ok {
+				want, code = m, 404
 			}
-			if got := se.ErrStatus.Message; got != c.want {
-				t.Errorf("message\n got  %s\n want %s", got, c.want)
+			var se *apierrors.StatusError
+			if !errors.As(err, &se) || se.ErrStatus.Code != code {
+				t.Fatalf("got %v, want a %d", err, code)
+			}
+			if got := se.ErrStatus.Message; got != want {
+				t.Errorf("message\n got  %s\n want %s", got, want)
 			}
 		})
 	}
-	t.Run("handles pods, nodes and leases only", func(t *testing.T) {
-		if !p.Handles(admission.Delete, podsGR) || !p.Handles(admission.Update, leasesGR) || p.Handles(admission.Create, schema.GroupResource{Resource: "secrets"}) {
-			t.Error("Handles is wrong")
-		}
-	})
 }
