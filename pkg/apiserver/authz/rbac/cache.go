@@ -2,14 +2,12 @@ package rbac
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"sort"
 	"strconv"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	rbacv1 "keel.dev/api/rbac/v1"
 	metav1 "keel.dev/apimachinery/pkg/apis/meta/v1"
@@ -100,7 +98,8 @@ func (c *Cache) Run(ctx context.Context, lw ListWatchers) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			c.follow(ctx, f.name, f.lw, f.s)
+			follower{what: "RBAC policy cache", resource: f.name, lw: f.lw, mu: &c.mu,
+				replace: f.s.replace, apply: f.s.apply, listed: firstList(&c.pending, c.synced), log: c.log}.run(ctx)
 		}()
 	}
 	wg.Wait()
@@ -116,84 +115,6 @@ func (c *Cache) WaitForSync(ctx context.Context) error {
 		return nil
 	case <-ctx.Done():
 		return fmt.Errorf("RBAC policy cache not synced: %w", ctx.Err())
-	}
-}
-
-// follow lists and watches one resource into s until ctx ends.
-func (c *Cache) follow(ctx context.Context, name string, lw ListWatcher, s mutator) {
-	delay := 100 * time.Millisecond
-	first := true
-	for ctx.Err() == nil {
-		err := c.listAndWatch(ctx, lw, s, func() {
-			if first {
-				first = false
-				if c.pending.Add(-1) == 0 {
-					close(c.synced)
-				}
-			}
-		})
-		if ctx.Err() != nil {
-			return
-		}
-		if err == nil {
-			delay = 100 * time.Millisecond
-			continue
-		}
-		c.log.Warn("RBAC policy cache: relisting", "resource", name, "err", err, "retryIn", delay)
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(delay):
-		}
-		delay = min(2*delay, 5*time.Second)
-	}
-}
-
-// errWatchEnded is returned when a watch closes on its own: relist.
-var errWatchEnded = errors.New("watch ended")
-
-// listAndWatch replaces s with a fresh list, calls listed, then applies
-// watch events until the watch ends (nil) or fails.
-func (c *Cache) listAndWatch(ctx context.Context, lw ListWatcher, s mutator, listed func()) error {
-	objs, rev, err := lw.List(ctx)
-	if err != nil {
-		return fmt.Errorf("list: %w", err)
-	}
-	c.mu.Lock()
-	err = s.replace(objs)
-	c.mu.Unlock()
-	if err != nil {
-		return err
-	}
-	listed()
-	w, err := lw.Watch(ctx, rev)
-	if err != nil {
-		return fmt.Errorf("watch from %d: %w", rev, err)
-	}
-	defer w.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case ev, ok := <-w.ResultChan():
-			if !ok {
-				return nil
-			}
-			switch ev.Type {
-			case watch.Added, watch.Modified, watch.Deleted:
-				c.mu.Lock()
-				err := s.apply(ev.Type == watch.Deleted, ev.Object)
-				c.mu.Unlock()
-				if err != nil {
-					return err
-				}
-			case watch.Error:
-				if st, ok := ev.Object.(*metav1.Status); ok {
-					return fmt.Errorf("watch: %s", st.Message)
-				}
-				return errors.New("watch: error event")
-			}
-		}
 	}
 }
 

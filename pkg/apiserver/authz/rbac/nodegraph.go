@@ -2,17 +2,13 @@ package rbac
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	corev1 "keel.dev/api/core/v1"
-	metav1 "keel.dev/apimachinery/pkg/apis/meta/v1"
 	"keel.dev/apimachinery/pkg/runtime"
-	"keel.dev/apimachinery/pkg/watch"
 )
 
 // nsName is a namespaced name.
@@ -98,92 +94,21 @@ func (g *NodeGraph) Run(ctx context.Context, pods, pvs ListWatcher) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			g.follow(ctx, f.name, f.lw, f.reset, f.apply)
+			reset, apply := f.reset, f.apply
+			follower{what: "node authorizer graph", resource: f.name, lw: f.lw, mu: &g.mu,
+				replace: func(objs []runtime.Object) error {
+					reset()
+					for _, o := range objs {
+						if err := apply(false, o); err != nil {
+							return err
+						}
+					}
+					return nil
+				},
+				apply: apply, listed: firstList(&g.pending, g.synced), log: g.log}.run(ctx)
 		}()
 	}
 	wg.Wait()
-}
-
-// follow lists and watches one resource until ctx ends.
-func (g *NodeGraph) follow(ctx context.Context, name string, lw ListWatcher, reset func(), apply func(bool, runtime.Object) error) {
-	delay := 100 * time.Millisecond
-	first := true
-	listed := func() {
-		if first {
-			first = false
-			if g.pending.Add(-1) == 0 {
-				close(g.synced)
-			}
-		}
-	}
-	for ctx.Err() == nil {
-		err := g.listAndWatch(ctx, lw, reset, apply, listed)
-		if ctx.Err() != nil {
-			return
-		}
-		if err == nil {
-			delay = 100 * time.Millisecond
-			continue
-		}
-		g.log.Warn("node authorizer graph: relisting", "resource", name, "err", err, "retryIn", delay)
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(delay):
-		}
-		delay = min(2*delay, 5*time.Second)
-	}
-}
-
-// listAndWatch rebuilds one resource's part of the graph from a list,
-// calls listed, then applies watch events until the watch ends (nil) or
-// fails.
-func (g *NodeGraph) listAndWatch(ctx context.Context, lw ListWatcher, reset func(), apply func(bool, runtime.Object) error, listed func()) error {
-	objs, rev, err := lw.List(ctx)
-	if err != nil {
-		return fmt.Errorf("list: %w", err)
-	}
-	g.mu.Lock()
-	reset()
-	for _, o := range objs {
-		if err = apply(false, o); err != nil {
-			break
-		}
-	}
-	g.mu.Unlock()
-	if err != nil {
-		return err
-	}
-	listed()
-	w, err := lw.Watch(ctx, rev)
-	if err != nil {
-		return fmt.Errorf("watch from %d: %w", rev, err)
-	}
-	defer w.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case ev, ok := <-w.ResultChan():
-			if !ok {
-				return nil
-			}
-			switch ev.Type {
-			case watch.Added, watch.Modified, watch.Deleted:
-				g.mu.Lock()
-				err := apply(ev.Type == watch.Deleted, ev.Object)
-				g.mu.Unlock()
-				if err != nil {
-					return err
-				}
-			case watch.Error:
-				if st, ok := ev.Object.(*metav1.Status); ok {
-					return fmt.Errorf("watch: %s", st.Message)
-				}
-				return errors.New("watch: error event")
-			}
-		}
-	}
 }
 
 // applyPod records a pod's state (or its deletion); g.mu is held. Pods not
