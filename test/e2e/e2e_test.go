@@ -27,6 +27,7 @@ func TestE2E(t *testing.T) {
 		{"NamespaceDeletion", testNamespaceDeletion},
 		{"BadInput", testBadInput},
 		{"Ctl", testCtl},
+		{"RBAC", testRBAC},
 	}
 	t.Run("parallel", func(t *testing.T) {
 		for _, tc := range parallel {
