@@ -11,8 +11,7 @@ import (
 	"keel.dev/apimachinery/pkg/runtime"
 	"keel.dev/apimachinery/pkg/runtime/schema"
 
-	"keel.dev/keel/pkg/apiserver/authz"
-	"keel.dev/keel/pkg/apiserver/authz/rbac"
+	"keel.dev/keel/pkg/apiserver/authz/rbac/escalation"
 	"keel.dev/keel/pkg/apiserver/registry/rest"
 )
 
@@ -202,49 +201,8 @@ func containsSelector(sels []metav1.LabelSelector, s metav1.LabelSelector) bool 
 
 // Covers reports whether rules together allow everything r allows: every
 // verb on every group, resource and name of r (or every verb on every URL
-// of a non-resource rule).
+// of a non-resource rule), as the escalation check counts them.
 func Covers(rules []rbacv1.PolicyRule, r rbacv1.PolicyRule) bool {
-	for _, verb := range r.Verbs {
-		for _, u := range r.NonResourceURLs {
-			if !rbac.RulesAllow(authz.Attributes{Verb: verb, Path: u}, rules...) {
-				return false
-			}
-		}
-		for _, group := range r.APIGroups {
-			for _, res := range r.Resources {
-				if !coveredResource(rules, verb, group, res, r.ResourceNames) {
-					return false
-				}
-			}
-		}
-	}
-	return true
-}
-
-// coveredResource checks one verb, group and resource of a rule with
-// names (or without: then the covering rule must not be limited to names).
-func coveredResource(rules []rbacv1.PolicyRule, verb, group, res string, names []string) bool {
-	resource, sub := res, ""
-	for i := 0; i < len(res); i++ {
-		if res[i] == '/' {
-			resource, sub = res[:i], res[i+1:]
-			break
-		}
-	}
-	a := authz.Attributes{Verb: verb, ResourceRequest: true, APIGroup: group, Resource: resource, Subresource: sub}
-	if len(names) == 0 {
-		for i := range rules {
-			if len(rules[i].ResourceNames) == 0 && rbac.RuleAllows(a, &rules[i]) {
-				return true
-			}
-		}
-		return false
-	}
-	for _, n := range names {
-		a.Name = n
-		if !rbac.RulesAllow(a, rules...) {
-			return false
-		}
-	}
-	return true
+	ok, _ := escalation.Covers(rules, []rbacv1.PolicyRule{r})
+	return ok
 }
